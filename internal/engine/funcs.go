@@ -1,0 +1,127 @@
+package engine
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/expr-lang/expr"
+	"github.com/saferpath/pathway/referral"
+)
+
+// function is a helper rules may call. It has a typed signature for expr's
+// checker, an implementation for expr's VM, and one for the closures.
+type function struct {
+	name string
+	doc  string
+	args []Kind
+	ret  Kind
+	vm   func(params ...any) (any, error)
+	sig  any // new(func(...) ...) for the checker
+	eval func(args ...Value) (Value, error)
+}
+
+func dateArg(v any) referral.Date { return referral.DateOf(v.(time.Time)) }
+
+func addMonths(d referral.Date, n int) referral.Date {
+	t := d.Time()
+	return referral.NewDate(t.Year(), t.Month()+time.Month(n), t.Day())
+}
+
+func yearsBetween(a, b referral.Date) int {
+	ta, tb := a.Time(), b.Time()
+	years := tb.Year() - ta.Year()
+	if tb.Month() < ta.Month() || (tb.Month() == ta.Month() && tb.Day() < ta.Day()) {
+		years--
+	}
+	return years
+}
+
+func between(name, doc string, f func(a, b referral.Date) int) *function {
+	return &function{
+		name: name, doc: doc, args: []Kind{KindDate, KindDate}, ret: KindInt,
+		sig: new(func(time.Time, time.Time) int),
+		vm: func(p ...any) (any, error) {
+			return f(dateArg(p[0]), dateArg(p[1])), nil
+		},
+		eval: func(a ...Value) (Value, error) {
+			return Int(int64(f(a[0].Date(), a[1].Date()))), nil
+		},
+	}
+}
+
+func add(name, doc string, f func(d referral.Date, n int) referral.Date) *function {
+	return &function{
+		name: name, doc: doc, args: []Kind{KindDate, KindInt}, ret: KindDate,
+		sig: new(func(time.Time, int) time.Time),
+		vm: func(p ...any) (any, error) {
+			return f(dateArg(p[0]), p[1].(int)).Time(), nil
+		},
+		eval: func(a ...Value) (Value, error) {
+			return DateValue(f(a[0].Date(), int(a[1].I))), nil
+		},
+	}
+}
+
+// functions are the helpers every rule may call. There is no now(): the
+// evaluation date is `today`, an input, so decisions are reproducible.
+var functions = map[string]*function{
+	"daysBetween": between("daysBetween", "daysBetween(a, b): the number of days from date a to date b (negative when b is earlier)",
+		func(a, b referral.Date) int { return b.Days() - a.Days() }),
+	"weeksBetween": between("weeksBetween", "weeksBetween(a, b): the number of whole weeks from date a to date b",
+		func(a, b referral.Date) int { return (b.Days() - a.Days()) / 7 }),
+	"yearsBetween": between("yearsBetween", "yearsBetween(a, b): the number of whole years from date a to date b (an age, with a date of birth)",
+		yearsBetween),
+	"addDays": add("addDays", "addDays(d, n): the date n days after d",
+		func(d referral.Date, n int) referral.Date { return d.AddDays(n) }),
+	"addWeeks": add("addWeeks", "addWeeks(d, n): the date n weeks after d",
+		func(d referral.Date, n int) referral.Date { return d.AddDays(7 * n) }),
+	"addMonths": add("addMonths", "addMonths(d, n): the date n calendar months after d",
+		addMonths),
+	"addYears": add("addYears", "addYears(d, n): the date n years after d",
+		func(d referral.Date, n int) referral.Date { return addMonths(d, 12*n) }),
+	"date": {
+		name: "date", doc: `date("YYYY-MM-DD"): a fixed date`, args: []Kind{KindText}, ret: KindDate,
+		sig: new(func(string) time.Time),
+		vm: func(p ...any) (any, error) {
+			d, err := referral.ParseDate(p[0].(string))
+			if err != nil {
+				return nil, err
+			}
+			return d.Time(), nil
+		},
+		eval: func(a ...Value) (Value, error) {
+			d, err := referral.ParseDate(a[0].S)
+			if err != nil {
+				return Missing, fmt.Errorf("%v", err)
+			}
+			return DateValue(d), nil
+		},
+	},
+}
+
+// FunctionDocs lists the helper functions rules may call, one line each,
+// for documentation.
+func FunctionDocs() []string {
+	names := []string{"date", "daysBetween", "weeksBetween", "yearsBetween", "addDays", "addWeeks", "addMonths", "addYears"}
+	docs := make([]string, len(names))
+	for i, n := range names {
+		docs[i] = functions[n].doc
+	}
+	return docs
+}
+
+// disabled are expr builtins rules may not use: now() would make
+// decisions depend on the clock; duration() and date() with formats fail
+// at run time on bad text (date is replaced by a checked helper).
+var disabled = []string{"now", "duration", "date", "timezone"}
+
+func exprOptions() []expr.Option {
+	var opts []expr.Option
+	for _, b := range disabled {
+		opts = append(opts, expr.DisableBuiltin(b))
+	}
+	for _, f := range functions {
+		opts = append(opts, expr.Function(f.name, f.vm, f.sig))
+	}
+	return opts
+}
