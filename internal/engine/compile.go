@@ -165,7 +165,7 @@ type checker struct {
 	schema   *Schema
 	loc      locator
 	scopes   [][]*Field // chain to the list each enclosing predicate iterates, ending in its item (nil: not a list)
-	vars     []string // let-variables in scope
+	vars     []string   // let-variables in scope
 	problems diag.List
 	reads    []read
 }
