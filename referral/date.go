@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/saferpath/pathway/diag"
 )
 
 // DateLayout is the wire format of every date: YYYY-MM-DD.
@@ -104,7 +106,9 @@ func (d Date) String() string {
 // MarshalText writes YYYY-MM-DD.
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
-// UnmarshalText reads YYYY-MM-DD; an empty text is the zero Date.
+// UnmarshalText reads YYYY-MM-DD; an empty text is the zero Date. Its
+// error is a *diag.Diagnostic with code "bad-date" that does not repeat the
+// text, which may be a date of birth.
 func (d *Date) UnmarshalText(b []byte) error {
 	if len(b) == 0 {
 		*d = Date{}
@@ -112,11 +116,19 @@ func (d *Date) UnmarshalText(b []byte) error {
 	}
 	v, err := ParseDate(string(b))
 	if err != nil {
-		return err
+		return &diag.Diagnostic{
+			Severity: diag.Error,
+			Code:     "bad-date",
+			Summary:  "Not a real date in the form YYYY-MM-DD",
+			Detail:   "Dates are written year-month-day with leading zeros, for example 2024-05-14, and must exist on the calendar. Correct the date.",
+		}
 	}
 	*d = v
 	return nil
 }
+
+// Expected says what a date looks like, for messages about wrong values.
+func (Date) Expected() string { return "a date YYYY-MM-DD" }
 
 // BirthDate is a date of birth: personal data. It prints as [redacted]
 // through String, fmt and slog; JSON encoding is unchanged.

@@ -1,0 +1,335 @@
+package referral
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/saferpath/pathway/diag"
+)
+
+// Limits on a referral's lists. A referral with more items is invalid: the
+// lists are bounded so that evaluating rules over them stays bounded.
+const (
+	MaxVictims  = 50
+	MaxChildren = 50
+	MaxAgencies = 50
+)
+
+// ScoreRange is the range of scores a risk instrument gives, both ends
+// inclusive.
+type ScoreRange struct {
+	Min int `json:"min"`
+	Max int `json:"max"`
+}
+
+// Unbounded is the Max of a ScoreRange with no upper limit.
+const Unbounded = math.MaxInt
+
+// ScoreRanges is the range of scores each risk instrument gives. It is the
+// one table of ranges; a rule pack can replace it for one validation with
+// WithScoreRanges. Callers must not modify it. A score for an instrument
+// with no range here is only checked to be at least 0.
+var ScoreRanges = map[Instrument]ScoreRange{
+	InstrumentDASH24: {Min: 0, Max: 24},
+	InstrumentDASH27: {Min: 0, Max: 27},
+	InstrumentSDASH:  {Min: 0, Max: 11},
+	InstrumentDARA:   {Min: 0, Max: Unbounded},
+	InstrumentOther:  {Min: 0, Max: Unbounded},
+}
+
+// ValidateOption changes how Validate checks a referral. An option that is
+// given bad settings makes Validate return that problem.
+type ValidateOption func(*validateConfig) error
+
+type validateConfig struct {
+	ranges map[Instrument]ScoreRange
+}
+
+// WithScoreRanges checks risk scores against ranges instead of ScoreRanges,
+// for instance those a rule pack configures. Instruments missing from
+// ranges are only checked to be at least 0.
+func WithScoreRanges(ranges map[Instrument]ScoreRange) ValidateOption {
+	return func(c *validateConfig) error {
+		for inst, r := range ranges {
+			if r.Min > r.Max {
+				return fmt.Errorf("the score range of %s runs from %d down to %d", inst, r.Min, r.Max)
+			}
+		}
+		c.ranges = ranges
+		return nil
+	}
+}
+
+type configKey struct{}
+
+var (
+	validateOnce sync.Once
+	validate     *validator.Validate
+)
+
+// theValidator returns the one validator, built on first use. It caches
+// struct information and is safe for concurrent use.
+func theValidator() *validator.Validate {
+	validateOnce.Do(func() {
+		v := validator.New(validator.WithRequiredStructEnabled())
+		v.RegisterTagNameFunc(func(f reflect.StructField) string {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				return ""
+			}
+			return name
+		})
+		v.RegisterCustomTypeFunc(func(f reflect.Value) any {
+			switch d := f.Interface().(type) {
+			case Date:
+				return d.String()
+			case BirthDate:
+				return d.Date.String()
+			}
+			return nil
+		}, Date{}, BirthDate{})
+		_ = v.RegisterValidation("enum", func(fl validator.FieldLevel) bool {
+			enum := EnumOf(fl.Field().Interface())
+			return enum == "" || Valid(enum, fl.Field().String())
+		})
+		v.RegisterStructValidationCtx(referralRules, Referral{})
+		v.RegisterStructValidationCtx(victimRules, Victim{})
+		v.RegisterStructValidationCtx(riskToStaffRules, RiskToStaff{})
+		v.RegisterStructValidationCtx(riskAssessmentRules, RiskAssessment{})
+		validate = v
+	})
+	return validate
+}
+
+// Validate checks the referral against wire format v1 and returns every
+// problem at once as a diag.List (nil when it is valid). Each problem has
+// the JSON path of the value concerned (victims[1].reasonNotKnown), a stable
+// code and a plain-English message for the referrer that never repeats a
+// personal value. The problems carry no file positions; Read adds them.
+//
+// Codes: required, no-victims, no-referrer-contact, bad-email, bad-enum,
+// reason-not-known-required, services-provided-required,
+// updates-without-consent, spo-unanswered, risk-details-required,
+// score-out-of-range, out-of-range, too-many-items, too-long.
+//
+// Answers left blank that the rules need (acceptsResponsibility, say) do not
+// make a referral invalid; they make an eligibility decision incomplete.
+func (r *Referral) Validate(opts ...ValidateOption) error {
+	if r == nil {
+		return diag.List{{Severity: diag.Error, Code: "required", Summary: "No referral", Detail: "There is no referral to check."}}
+	}
+	cfg := &validateConfig{ranges: ScoreRanges}
+	for _, o := range opts {
+		if err := o(cfg); err != nil {
+			return diag.List{{Severity: diag.Error, Code: "bad-option", Summary: "The validation settings are wrong", Detail: sentenceOf(err.Error())}}
+		}
+	}
+	ctx := context.WithValue(context.Background(), configKey{}, cfg)
+	err := theValidator().StructCtx(ctx, r)
+	if err == nil {
+		return nil
+	}
+	var fieldErrs validator.ValidationErrors
+	if !errors.As(err, &fieldErrs) {
+		return diag.List{{Severity: diag.Error, Code: "internal", Summary: "The referral could not be checked",
+			Detail: "Validation failed to run. This is a fault in the program, not in the referral."}}
+	}
+	list := make(diag.List, 0, len(fieldErrs))
+	for _, fe := range fieldErrs {
+		list = append(list, problem(fe))
+	}
+	return list
+}
+
+func sentenceOf(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}
+
+// path turns a validator namespace (Referral.victims[1].name) into a JSON
+// path (victims[1].name).
+func path(ns string) string {
+	if _, rest, ok := strings.Cut(ns, "."); ok {
+		return rest
+	}
+	return ""
+}
+
+// lastName returns the last field name of a JSON path.
+func lastName(p string) string {
+	if i := strings.LastIndexByte(p, '.'); i >= 0 {
+		p = p[i+1:]
+	}
+	if i := strings.IndexByte(p, '['); i >= 0 {
+		p = p[:i]
+	}
+	return p
+}
+
+// labels names fields in messages, by their JSON name.
+var labels = map[string]string{
+	"id":                    "the referral's reference",
+	"form":                  "which form was used",
+	"dateSent":              "the date the referral was sent",
+	"referrer":              "the referrer",
+	"subject":               "the person referred",
+	"behaviourSummary":      "the overview of the behaviours that led to the referral",
+	"otherAgencies":         "other agencies",
+	"victims":               "victims",
+	"children":              "children",
+	"name":                  "the name",
+	"organisation":          "the referrer's organisation",
+	"role":                  "the referrer's role",
+	"relationship":          "the victim's relationship to the person referred",
+	"instrument":            "the risk assessment instrument",
+	"email":                 "the email address",
+	"phone":                 "the phone number",
+	"address":               "the address",
+	"reasonNotKnown":        "why the victim is not known to a support service",
+	"servicesProvided":      "the support services the victim was told about",
+	"supportServiceContact": "the contact at the support service",
+	"details":               "the details",
+	"contact":               "the contact details",
+	"incidentsLast6Months":  "the number of incidents in the last 6 months",
+}
+
+func label(p string) string {
+	if l, ok := labels[lastName(p)]; ok {
+		return l
+	}
+	return "this field"
+}
+
+// problem turns one validator error into a diagnostic.
+func problem(fe validator.FieldError) *diag.Diagnostic {
+	p := path(fe.Namespace())
+	d := &diag.Diagnostic{Severity: diag.Error, Path: p}
+	enum := EnumOf(fe.Value())
+	switch tag := fe.Tag(); {
+	case tag == "required" && enum != "":
+		d.Code, d.Summary = "required", "Required but missing"
+		d.Detail = fmt.Sprintf("Give %s: one of %s.", label(p), diag.Quoted(Enums[enum]))
+	case tag == "required":
+		d.Code, d.Summary = "required", "Required but missing"
+		d.Detail = fmt.Sprintf("The form cannot be processed without %s. Fill it in.", label(p))
+	case tag == "enum":
+		d.Code, d.Summary = "bad-enum", "Not one of the allowed values"
+		d.Detail = fmt.Sprintf("Use one of %s, written exactly so.", diag.Quoted(Enums[enum]))
+	case tag == "email":
+		d.Code, d.Summary = "bad-email", "Not a valid email address"
+		d.Detail = "Check the address: it should look like name@example.org."
+	case tag == "min" && p == "victims":
+		d.Code, d.Summary = "no-victims", "No victim is listed"
+		d.Detail = "Every referral names at least one victim or survivor. Add the victim's details."
+	case tag == "min" || tag == "max" && fe.Kind() != reflect.String && fe.Kind() != reflect.Slice:
+		d.Code, d.Summary = "out-of-range", "The number is out of range"
+		d.Detail = "The number cannot be negative or implausibly large. Check it."
+	case tag == "max" && fe.Kind() == reflect.Slice:
+		d.Code, d.Summary = "too-many-items", fmt.Sprintf("Too many %s", label(p))
+		d.Detail = fmt.Sprintf("At most %s are accepted in one referral. Send the rest in a second referral, or contact the co-ordinator.", fe.Param())
+	case tag == "max":
+		d.Code, d.Summary = "too-long", "The text is too long"
+		d.Detail = fmt.Sprintf("At most %s characters are accepted for %s. Shorten it.", fe.Param(), label(p))
+	default:
+		// Struct-level rules report their code as the tag and the detail as
+		// the parameter.
+		d.Code = tag
+		d.Summary, d.Detail = ruleMessages[tag], fe.Param()
+		if d.Summary == "" {
+			d.Summary = "Not valid"
+		}
+	}
+	return d
+}
+
+// ruleMessages are the summaries of the struct-level rules.
+var ruleMessages = map[string]string{
+	"no-referrer-contact":        "The referrer has no phone number or email address",
+	"reason-not-known-required":  "Why the victim is not known to a support service is missing",
+	"services-provided-required": "The support services the victim was told about are missing",
+	"updates-without-consent":    "Updates are wanted without consent to contact",
+	"spo-unanswered":             "Whether the person is subject to a Stalking Protection Order is not answered",
+	"risk-details-required":      "The details of the risk to staff are missing",
+	"score-out-of-range":         "The score is outside the instrument's range",
+}
+
+func referralRules(_ context.Context, sl validator.StructLevel) {
+	r, ok := sl.Current().Interface().(Referral)
+	if !ok {
+		return
+	}
+	if r.Referrer.Phone == "" && r.Referrer.Email == "" {
+		sl.ReportError(r.Referrer, "referrer", "Referrer", "no-referrer-contact",
+			"The police co-ordinator calls the referrer about every referral. Give a phone number, an email address, or both.")
+	}
+	if r.Form == FormCOBI && r.Subject.SubjectToSPO == nil {
+		sl.ReportError(r.Subject.SubjectToSPO, "subject.subjectToSPO", "SubjectToSPO", "spo-unanswered",
+			"The COBI form asks whether the person is subject to a Stalking Protection Order (SPO). Answer true or false.")
+	}
+}
+
+func victimRules(_ context.Context, sl validator.StructLevel) {
+	v, ok := sl.Current().Interface().(Victim)
+	if !ok {
+		return
+	}
+	if v.KnownToSupportService != nil && !*v.KnownToSupportService && strings.TrimSpace(string(v.ReasonNotKnown)) == "" {
+		sl.ReportError(v.ReasonNotKnown, "reasonNotKnown", "ReasonNotKnown", "reason-not-known-required",
+			"The victim is not known to a domestic abuse or stalking support service. Say why.")
+	}
+	if v.AwareOfSupportServices != nil && *v.AwareOfSupportServices && strings.TrimSpace(string(v.ServicesProvided)) == "" {
+		sl.ReportError(v.ServicesProvided, "servicesProvided", "ServicesProvided", "services-provided-required",
+			"The victim was made aware of support services. Give the details of those services.")
+	}
+	if v.WantsUpdates != nil && *v.WantsUpdates && (v.ConsentsToContact == nil || !*v.ConsentsToContact) {
+		sl.ReportError(v.WantsUpdates, "wantsUpdates", "WantsUpdates", "updates-without-consent",
+			"A victim can have updates about the programme only if they consent to contact from a support service. Check both answers with the victim.")
+	}
+}
+
+func riskToStaffRules(_ context.Context, sl validator.StructLevel) {
+	r, ok := sl.Current().Interface().(RiskToStaff)
+	if !ok {
+		return
+	}
+	if r.Present != nil && *r.Present && strings.TrimSpace(string(r.Details)) == "" {
+		sl.ReportError(r.Details, "details", "Details", "risk-details-required",
+			"The person is a risk to staff. Describe the risk, so that staff can plan how to deliver the intervention safely.")
+	}
+}
+
+func riskAssessmentRules(ctx context.Context, sl validator.StructLevel) {
+	a, ok := sl.Current().Interface().(RiskAssessment)
+	if !ok || a.Score == nil {
+		return
+	}
+	ranges := ScoreRanges
+	if cfg, ok := ctx.Value(configKey{}).(*validateConfig); ok && cfg.ranges != nil {
+		ranges = cfg.ranges
+	}
+	rg, known := ranges[a.Instrument]
+	if !known {
+		rg = ScoreRange{Min: 0, Max: Unbounded}
+	}
+	if *a.Score < rg.Min || *a.Score > rg.Max {
+		var detail string
+		switch {
+		case !known || a.Instrument == "":
+			detail = fmt.Sprintf("A risk score cannot be below %d. Check the score.", rg.Min)
+		case rg.Max == Unbounded:
+			detail = fmt.Sprintf("A %s score cannot be below %d. Check the score and the instrument.", a.Instrument, rg.Min)
+		default:
+			detail = fmt.Sprintf("A %s score lies between %s and %s. Check the score and the instrument.", a.Instrument, strconv.Itoa(rg.Min), strconv.Itoa(rg.Max))
+		}
+		sl.ReportError(a.Score, "score", "Score", "score-out-of-range", detail)
+	}
+}
