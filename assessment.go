@@ -1,0 +1,250 @@
+package pathway
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/saferpath/pathway/diag"
+	"github.com/saferpath/pathway/referral"
+)
+
+// Decision is the outcome of an assessment.
+type Decision string
+
+// Decisions.
+const (
+	// Eligible: no exclusion applies, every criterion is met or waived by
+	// a programme offered, and every rule could be decided.
+	Eligible Decision = "eligible"
+	// Ineligible: an exclusion applies, or a criterion fails that no
+	// programme open to the referral waives.
+	Ineligible Decision = "ineligible"
+	// Incomplete: not ineligible, but a rule cannot be decided because an
+	// answer it needs is missing.
+	Incomplete Decision = "incomplete"
+	// Invalid: the form failed validation; only safeguarding was
+	// evaluated.
+	Invalid Decision = "invalid"
+)
+
+// Stamp names the pack version an assessment was made under.
+type Stamp struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Digest  string `json:"digest"`
+}
+
+// RuleResult is one rule's outcome, explained.
+type RuleResult struct {
+	ID string `json:"id"`
+	// Kind is criterion, exclusion or programme (a programme's condition).
+	Kind string `json:"kind"`
+	// Outcome is pass, fail or unknown. A criterion passes when met; an
+	// exclusion fails when it applies; a programme's condition passes
+	// when the programme suits the referral.
+	Outcome string `json:"outcome"`
+	// Reason is a plain-English sentence.
+	Reason string `json:"reason"`
+	// Reads holds the answers the rule looked at, by JSON path, except
+	// personal identifiers, which are never echoed. A missing answer is
+	// null.
+	Reads map[string]any `json:"reads"`
+	// Source is where the rule's condition is written, file:line:col.
+	Source string `json:"source"`
+	// Missing lists the answers that would decide an unknown outcome.
+	Missing []string `json:"missing,omitempty"`
+
+	title string
+}
+
+// Offer is a programme offered to an eligible referral.
+type Offer struct {
+	ID      string   `json:"id"`
+	Reasons []string `json:"reasons"`
+
+	name string
+}
+
+// Assessment is the result of assessing one referral. It marshals to the
+// assessment JSON that partner systems read (wire format: DESIGN §3).
+type Assessment struct {
+	Referral string        `json:"referral"`
+	Pack     Stamp         `json:"pack"`
+	At       referral.Date `json:"at"`
+	Decision Decision      `json:"decision"`
+	// Problems says why an invalid referral is invalid.
+	Problems diag.List `json:"problems"`
+	// Failed lists the criteria not met and the exclusions that apply.
+	Failed []string `json:"failed"`
+	// Unknown lists the criteria and exclusions that cannot be decided.
+	Unknown []string `json:"unknown"`
+	// Missing lists the paths of the answers that would decide them.
+	Missing    []string     `json:"missing"`
+	Rules      []RuleResult `json:"rules"`
+	Programmes []Offer      `json:"programmes"`
+	Actions    []Action     `json:"actions"`
+}
+
+// Action is a victim-safety action for the partnership to take.
+type Action struct {
+	ID    string `json:"id"`
+	Owner string `json:"owner"`
+	// Victim is the index of the victim concerned, for victim-level
+	// actions; Child likewise for child-level ones.
+	Victim        *int   `json:"victim,omitempty"`
+	Child         *int   `json:"child,omitempty"`
+	DueWithinDays int    `json:"dueWithinDays"`
+	Text          string `json:"text"`
+	// Tell lists the roles that must be told, as an exception to
+	// confidentiality: risk and safeguarding information is shared.
+	Tell []string `json:"tell,omitempty"`
+}
+
+func newAssessment(id string, v *Version, at referral.Date) *Assessment {
+	return &Assessment{
+		Referral: id, Pack: Stamp{Name: v.Name, Version: v.Version, Digest: v.Digest}, At: at,
+		Problems: diag.List{}, Failed: []string{}, Unknown: []string{}, Missing: []string{},
+		Rules: []RuleResult{}, Programmes: []Offer{}, Actions: []Action{},
+	}
+}
+
+// ActionIDs lists the ids of the actions, without repeats, sorted.
+func (a *Assessment) ActionIDs() []string {
+	ids := make([]string, 0, len(a.Actions))
+	for _, x := range a.Actions {
+		ids = append(ids, x.ID)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// ProgrammeIDs lists the ids of the programmes offered.
+func (a *Assessment) ProgrammeIDs() []string {
+	ids := make([]string, len(a.Programmes))
+	for i, o := range a.Programmes {
+		ids[i] = o.ID
+	}
+	return ids
+}
+
+// WriteText writes the assessment as a plain-English explanation for a
+// referrer. It never prints a personal identifier.
+func (a *Assessment) WriteText(w io.Writer) error {
+	var b strings.Builder
+	id := a.Referral
+	if id == "" {
+		id = "(no id)"
+	}
+	fmt.Fprintf(&b, "Referral %s: %s\n", id, strings.ToUpper(string(a.Decision)))
+	fmt.Fprintf(&b, "Assessed under %s %s on %s.\n", a.Pack.Name, a.Pack.Version, a.At)
+	fmt.Fprintf(&b, "\n%s\n", a.summary())
+	if len(a.Problems) > 0 {
+		b.WriteString("\nProblems with the form:\n")
+		for _, d := range a.Problems {
+			where := d.Path
+			if where == "" {
+				where = d.Range.String()
+			}
+			fmt.Fprintf(&b, "  - %s: %s\n", where, d.Summary)
+		}
+	}
+	section := func(title, kind string) {
+		var rows []RuleResult
+		for _, r := range a.Rules {
+			if r.Kind == kind {
+				rows = append(rows, r)
+			}
+		}
+		if len(rows) == 0 {
+			return
+		}
+		fmt.Fprintf(&b, "\n%s:\n", title)
+		for _, r := range rows {
+			mark := map[string]string{"pass": "[ok]  ", "fail": "[no]  ", "unknown": "[?]   "}[r.Outcome]
+			if kind == "exclusion" {
+				mark = map[string]string{"pass": "[ok]  ", "fail": "[applies]", "unknown": "[?]   "}[r.Outcome]
+			}
+			fmt.Fprintf(&b, "  %s %s\n", mark, r.Reason)
+			if len(r.Reads) > 0 {
+				var parts []string
+				for _, k := range slices.Sorted(maps.Keys(r.Reads)) {
+					parts = append(parts, fmt.Sprintf("%s = %s", k, show(r.Reads[k])))
+				}
+				fmt.Fprintf(&b, "         looked at: %s\n", strings.Join(parts, "; "))
+			}
+			if len(r.Missing) > 0 {
+				fmt.Fprintf(&b, "         missing: %s\n", strings.Join(r.Missing, ", "))
+			}
+		}
+	}
+	section("Criteria", "criterion")
+	section("Exclusions", "exclusion")
+	if a.Decision == Eligible {
+		b.WriteString("\nProgrammes offered:\n")
+		for _, o := range a.Programmes {
+			name := o.name
+			if name == "" {
+				name = o.ID
+			}
+			fmt.Fprintf(&b, "  - %s (%s)\n", name, o.ID)
+			for _, r := range o.Reasons {
+				fmt.Fprintf(&b, "      %s\n", r)
+			}
+		}
+		if len(a.Programmes) == 0 {
+			b.WriteString("  none: no programme's conditions hold for this referral\n")
+		}
+	}
+	b.WriteString("\nSafeguarding actions:\n")
+	if len(a.Actions) == 0 {
+		b.WriteString("  none\n")
+	}
+	for _, x := range a.Actions {
+		who := ""
+		switch {
+		case x.Victim != nil:
+			who = fmt.Sprintf(" for victim %d", *x.Victim+1)
+		case x.Child != nil:
+			who = fmt.Sprintf(" for child %d", *x.Child+1)
+		}
+		fmt.Fprintf(&b, "  - %s%s: %s (%s, within %d days)\n", x.ID, who, x.Text, x.Owner, x.DueWithinDays)
+		if len(x.Tell) > 0 {
+			fmt.Fprintf(&b, "      tell: %s\n", strings.Join(x.Tell, ", "))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (a *Assessment) summary() string {
+	switch a.Decision {
+	case Invalid:
+		return "The form cannot be processed until the problems below are corrected. Safeguarding actions are still listed: safety does not wait for a perfect form."
+	case Ineligible:
+		return fmt.Sprintf("Not suitable for referral: %s.", strings.Join(a.Failed, ", "))
+	case Incomplete:
+		return fmt.Sprintf("A decision needs more answers: %s.", strings.Join(a.Missing, ", "))
+	}
+	if len(a.Programmes) == 0 {
+		return "Suitable for referral, but no programme's conditions hold for it."
+	}
+	return fmt.Sprintf("Suitable for referral. Offered: %s.", strings.Join(a.ProgrammeIDs(), ", "))
+}
+
+func show(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "(not answered)"
+	case string:
+		return fmt.Sprintf("%q", v)
+	case bool:
+		if v {
+			return "yes"
+		}
+		return "no"
+	}
+	return fmt.Sprint(v)
+}

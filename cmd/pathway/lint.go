@@ -1,0 +1,93 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/saferpath/pathway"
+	"github.com/saferpath/pathway/diag"
+)
+
+func init() { commands = append(commands, newLintCmd) }
+
+func newLintCmd() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "lint [DIR]",
+		Short: "Check a rule pack and report every problem",
+		Long: `Lint loads a rule pack (a folder of version folders, or one version folder)
+and reports every problem in every file at once, one a line:
+
+  rules/kent/2022-08/eligibility.yaml:12:11: error: "mail" is not one of ... [bad-enum]
+
+With --format text each problem comes with its snippet and what to do.
+With no DIR, the embedded kent pack is checked.
+
+Exit status: 0 no problems, 1 problems found, 2 the folder cannot be read.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format, "compact", "text", "json"); err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			var p *pathway.Pack
+			var err error
+			dir := "rules/kent (embedded)"
+			if len(args) == 0 {
+				p = pathway.Default()
+			} else {
+				dir = args[0]
+				if info, statErr := os.Stat(dir); statErr != nil || !info.IsDir() {
+					return usageErr("cannot read %s: it does not exist or is not a folder", dir)
+				}
+				p, err = pathway.Load(os.DirFS(dir), pathway.NamedAs(dir))
+			}
+			var problems diag.List
+			if err != nil && !errors.As(err, &problems) {
+				return usageErr("%s: %v", dir, err)
+			}
+			switch format {
+			case "json":
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				if problems == nil {
+					problems = diag.List{}
+				}
+				if err := enc.Encode(problems); err != nil {
+					return err
+				}
+			case "text":
+				if err := problems.Text(out); err != nil {
+					return err
+				}
+			default:
+				if err := problems.WriteCompact(out); err != nil {
+					return err
+				}
+			}
+			if len(problems) > 0 {
+				if format != "json" {
+					fmt.Fprintf(cmd.ErrOrStderr(), "%d problem(s) in %s\n", len(problems), dir)
+				}
+				return exitCode(1)
+			}
+			if format != "json" {
+				rules := 0
+				for _, v := range p.Versions() {
+					rules += len(v.Eligibility.All())
+					if v.Programmes != nil {
+						rules += len(v.Programmes.Programmes)
+					}
+				}
+				fmt.Fprintf(out, "%s: pack %s, %d version(s), %d rules, no problems\n", dir, p.Name(), len(p.Versions()), rules)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "compact", "output: compact (file:line:col), text (with snippets) or json")
+	return cmd
+}

@@ -1,0 +1,143 @@
+// Package eligibility holds a rule pack's referral criteria and exclusions:
+// their parsing from eligibility.yaml, their compiled conditions, and the
+// three-valued decision they make together with the programmes' waivers.
+//
+// A criterion passes when its condition is true; an exclusion applies (its
+// outcome is fail) when its condition is true. A rule whose condition needs
+// a missing answer that would change the result is unknown. A Rules value is
+// immutable and safe for concurrent use.
+package eligibility
+
+import (
+	"fmt"
+
+	"github.com/saferpath/pathway/diag"
+	"github.com/saferpath/pathway/internal/engine"
+	"github.com/saferpath/pathway/internal/yamlsrc"
+)
+
+// Kind is whether a rule is a criterion or an exclusion.
+type Kind string
+
+// Kinds of eligibility rule.
+const (
+	Criterion Kind = "criterion"
+	Exclusion Kind = "exclusion"
+)
+
+// Outcome is a rule's three-valued outcome.
+type Outcome string
+
+// Outcomes. A criterion passes when met; an exclusion fails when it applies.
+const (
+	Pass    Outcome = "pass"
+	Fail    Outcome = "fail"
+	Unknown Outcome = "unknown"
+)
+
+// Rule is one criterion or exclusion.
+type Rule struct {
+	engine.Rule
+	Kind Kind
+}
+
+// Rules are a pack version's criteria and exclusions, in file order.
+type Rules struct {
+	Criteria   []*Rule
+	Exclusions []*Rule
+}
+
+// All returns the criteria then the exclusions.
+func (rs *Rules) All() []*Rule {
+	return append(append([]*Rule{}, rs.Criteria...), rs.Exclusions...)
+}
+
+// file is eligibility.yaml as written.
+type file struct {
+	Criteria   []engine.RuleSpec `json:"criteria"`
+	Exclusions []engine.RuleSpec `json:"exclusions"`
+}
+
+// Parse reads an eligibility.yaml file and compiles its rules. Every
+// problem in the file is returned at once.
+func Parse(f *yamlsrc.File) (*Rules, diag.List) {
+	var raw file
+	pos, problems := yamlsrc.Decode(f, f.Root, "", &raw)
+	rs := &Rules{}
+	schema := engine.ReferralSchema()
+	compile := func(specs []engine.RuleSpec, list string, kind Kind) []*Rule {
+		var out []*Rule
+		for i, spec := range specs {
+			r, errs := engine.CompileRule(f, pos, yamlsrc.Index(list, i), spec, schema)
+			problems = append(problems, errs...)
+			if r != nil {
+				out = append(out, &Rule{Rule: *r, Kind: kind})
+			}
+		}
+		return out
+	}
+	rs.Criteria = compile(raw.Criteria, "criteria", Criterion)
+	rs.Exclusions = compile(raw.Exclusions, "exclusions", Exclusion)
+	if len(raw.Criteria) == 0 && !problems.HasErrors() {
+		problems = append(problems, f.Diag(f.Root, "no-criteria", "The file has no criteria",
+			"A pack needs at least one referral criterion under `criteria:`.", ""))
+	}
+	return rs, problems
+}
+
+// Result is one rule's outcome for one referral.
+type Result struct {
+	Rule    *Rule
+	Outcome Outcome
+	// Missing lists the answers that would decide an unknown outcome.
+	Missing []string
+	// Err says why a rule could not be evaluated; its outcome is then
+	// unknown.
+	Err error
+}
+
+// Evaluate runs every rule for env, criteria first, in file order.
+func (rs *Rules) Evaluate(env *engine.Env) []Result {
+	out := make([]Result, 0, len(rs.Criteria)+len(rs.Exclusions))
+	for _, r := range rs.Criteria {
+		out = append(out, r.evaluate(env))
+	}
+	for _, r := range rs.Exclusions {
+		out = append(out, r.evaluate(env))
+	}
+	return out
+}
+
+func (r *Rule) evaluate(env *engine.Env) Result {
+	res := r.Program.Eval(env)
+	out := Result{Rule: r, Missing: res.Missing, Err: res.Err}
+	switch {
+	case res.Outcome == engine.Unknown:
+		out.Outcome = Unknown
+	case (res.Outcome == engine.True) == (r.Kind == Criterion):
+		out.Outcome = Pass
+	default:
+		out.Outcome = Fail
+	}
+	return out
+}
+
+// Reason is the plain-English sentence explaining a result.
+func (res Result) Reason() string {
+	var verdict string
+	switch {
+	case res.Outcome == Unknown && res.Err != nil:
+		verdict = fmt.Sprintf("could not be decided: %v", res.Err)
+	case res.Outcome == Unknown:
+		verdict = "cannot be decided until the missing answers are given"
+	case res.Rule.Kind == Criterion && res.Outcome == Pass:
+		verdict = "met"
+	case res.Rule.Kind == Criterion:
+		verdict = "not met"
+	case res.Outcome == Fail:
+		verdict = "applies"
+	default:
+		verdict = "does not apply"
+	}
+	return fmt.Sprintf("%s: %s. %s", res.Rule.Title, verdict, res.Rule.Because)
+}

@@ -1,0 +1,241 @@
+// Package pathway assesses referrals to domestic abuse and stalking
+// perpetrator programmes against a rule pack.
+//
+// A rule pack is a folder of versions, each in force over its effective
+// dates, written in YAML by policy staff: criteria and exclusions
+// (eligibility.yaml), programmes (programmes.yaml), victim-safety actions
+// (safeguarding.yaml) and outcome metrics (outcomes.yaml). Load compiles a
+// pack once; Default returns the embedded kent pack. A loaded Pack is
+// immutable and safe for concurrent use: assess any number of referrals
+// from any number of goroutines.
+//
+// One referral flows one way: bytes → referral.Read (decode and validate) →
+// the pack version in force on the evaluation date → eligibility →
+// programmes → safeguarding → Assessment.
+//
+//	pack := pathway.Default()
+//	r, problems := referral.Read("KR-2024-0042.json", data)
+//	a, err := pack.Assess(ctx, r, pathway.WithProblems(problems))
+//	json.NewEncoder(os.Stdout).Encode(a)
+package pathway
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/saferpath/pathway/diag"
+	"github.com/saferpath/pathway/eligibility"
+	"github.com/saferpath/pathway/internal/engine"
+	"github.com/saferpath/pathway/programmes"
+	"github.com/saferpath/pathway/referral"
+)
+
+// AssessOption configures one assessment. Options that cannot apply return
+// an error.
+type AssessOption func(*assessConfig) error
+
+type assessConfig struct {
+	at       referral.Date
+	version  string
+	problems diag.List
+}
+
+// At assesses the referral as on date d, instead of its dateSent.
+func At(d referral.Date) AssessOption {
+	return func(c *assessConfig) error {
+		if d.IsZero() {
+			return errors.New("the evaluation date is empty")
+		}
+		c.at = d
+		return nil
+	}
+}
+
+// UsingVersion assesses the referral under the pack version labelled
+// version, whatever its effective dates: for comparing versions.
+func UsingVersion(version string) AssessOption {
+	return func(c *assessConfig) error {
+		c.version = version
+		return nil
+	}
+}
+
+// WithProblems adds the problems found while decoding the referral (an
+// unknown field, a value of the wrong type): with any error among them, the
+// referral is invalid.
+func WithProblems(problems diag.List) AssessOption {
+	return func(c *assessConfig) error {
+		c.problems = append(c.problems, problems...)
+		return nil
+	}
+}
+
+// Assess assesses one referral under the version of the pack in force on
+// the evaluation date (the referral's dateSent, or At). It returns an error
+// only when it cannot assess at all: a nil referral, no version in force,
+// an option that does not apply, or a done context. An invalid referral is
+// not an error: its Assessment's decision is invalid, its problems say why,
+// and its safeguarding actions are still listed.
+func (p *Pack) Assess(ctx context.Context, r *referral.Referral, opts ...AssessOption) (*Assessment, error) {
+	if r == nil {
+		return nil, errors.New("no referral to assess")
+	}
+	var cfg assessConfig
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	problems := slices.Clone(cfg.problems)
+	problems = appendNew(problems, diag.From(r.Validate()))
+	at := cfg.at
+	if at.IsZero() {
+		at = r.DateSent
+	}
+	v, err := p.pick(at, cfg.version)
+	if err != nil {
+		return nil, err
+	}
+	if at.IsZero() {
+		// An invalid referral without a date: its actions come from the
+		// latest version, and the assessment says which.
+		at = v.Effective.To
+	}
+	a := newAssessment(r.ID, v, at)
+	env := &engine.Env{Root: r, Today: at, Index: -1}
+	if problems.HasErrors() {
+		problems.Sort()
+		a.Decision = Invalid
+		a.Problems = problems
+	} else {
+		a.decide(v, env)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// pick chooses the version: by label when asked, else the one in force on
+// at, else (for a referral with no date) the latest.
+func (p *Pack) pick(at referral.Date, label string) (*Version, error) {
+	switch {
+	case label != "":
+		if v := p.Version(label); v != nil {
+			return v, nil
+		}
+		var labels []string
+		for _, v := range p.versions {
+			labels = append(labels, v.Version)
+		}
+		return nil, &NoVersionError{Pack: p.name, Versions: labels}
+	case at.IsZero():
+		return p.versions[len(p.versions)-1], nil
+	}
+	return p.InForce(at)
+}
+
+// appendNew appends the problems of more that are not already in list (the
+// same code at the same path).
+func appendNew(list, more diag.List) diag.List {
+	for _, d := range more {
+		if !slices.ContainsFunc(list, func(e *diag.Diagnostic) bool { return e.Code == d.Code && e.Path == d.Path }) {
+			list = append(list, d)
+		}
+	}
+	return list
+}
+
+// decide evaluates eligibility and programmes and makes the decision:
+// ineligible when an exclusion applies or a criterion fails that no
+// programme open to the referral waives; otherwise incomplete when a rule
+// cannot be decided; otherwise eligible, with the programmes offered.
+func (a *Assessment) decide(v *Version, env *engine.Env) {
+	results := v.Eligibility.Evaluate(env)
+	conds := v.Programmes.Conditions(env)
+	var failedCriteria []string
+	excluded := false
+	for _, res := range results {
+		a.Rules = append(a.Rules, ruleResult(&res.Rule.Rule, string(res.Rule.Kind), res.Outcome, res.Reason(), res.Missing, env))
+		switch res.Outcome {
+		case eligibility.Fail:
+			a.Failed = append(a.Failed, res.Rule.ID)
+			if res.Rule.Kind == eligibility.Exclusion {
+				excluded = true
+			} else {
+				failedCriteria = append(failedCriteria, res.Rule.ID)
+			}
+		case eligibility.Unknown:
+			a.Unknown = append(a.Unknown, res.Rule.ID)
+			a.Missing = append(a.Missing, res.Missing...)
+		}
+	}
+	// A programme is open to the referral when its condition holds; it
+	// can be offered when it also waives every failed criterion.
+	var open []programmes.Condition
+	for _, c := range conds {
+		outcome, reason := programmeOutcome(c)
+		a.Rules = append(a.Rules, ruleResult(&c.Programme.Rule, "programme", outcome, reason, c.Result.Missing, env))
+		if c.Result.Outcome == engine.True {
+			open = append(open, c)
+		}
+	}
+	waived := func(p *programmes.Programme) bool {
+		for _, id := range failedCriteria {
+			if !p.Waived(id) {
+				return false
+			}
+		}
+		return true
+	}
+	liftable := len(failedCriteria) == 0 || slices.ContainsFunc(open, func(c programmes.Condition) bool { return waived(c.Programme) })
+	slices.Sort(a.Missing)
+	a.Missing = slices.Compact(a.Missing)
+	switch {
+	case excluded || !liftable:
+		a.Decision = Ineligible
+	case len(a.Unknown) > 0:
+		a.Decision = Incomplete
+	default:
+		a.Decision = Eligible
+		for _, c := range open {
+			if waived(c.Programme) {
+				a.Programmes = append(a.Programmes, offer(c.Programme, failedCriteria))
+			}
+		}
+	}
+}
+
+func programmeOutcome(c programmes.Condition) (eligibility.Outcome, string) {
+	p := c.Programme
+	switch {
+	case c.Result.Outcome == engine.True:
+		return eligibility.Pass, p.Title + ": suits this referral. " + p.Because
+	case c.Result.Outcome == engine.False:
+		return eligibility.Fail, p.Title + ": does not suit this referral. " + p.Because
+	case c.Result.Err != nil:
+		return eligibility.Unknown, p.Title + ": could not be decided: " + c.Result.Err.Error() + ". " + p.Because
+	}
+	return eligibility.Unknown, p.Title + ": cannot be decided until the missing answers are given. " + p.Because
+}
+
+func offer(p *programmes.Programme, waived []string) Offer {
+	o := Offer{ID: p.ID, Reasons: []string{p.Because}, name: p.Name}
+	for _, id := range waived {
+		o.Reasons = append(o.Reasons, "It does not require the criterion "+id+", which this referral does not meet.")
+	}
+	return o
+}
+
+func ruleResult(r *engine.Rule, kind string, outcome eligibility.Outcome, reason string, missing []string, env *engine.Env) RuleResult {
+	rr := RuleResult{ID: r.ID, Kind: kind, Outcome: string(outcome), Reason: reason, Reads: map[string]any{},
+		Source: r.Origin(), Missing: missing, title: r.Title}
+	for _, rd := range r.Program.Reads(env) {
+		rr.Reads[rd.Path] = rd.Value
+	}
+	return rr
+}
