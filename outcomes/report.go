@@ -19,6 +19,9 @@ type Figure struct {
 	// Value is nil when the metric has no value for the period, such as a
 	// mean over no victims; it encodes as null.
 	Value *float64 `json:"value"`
+	// Description says what is counted; it is shown in Markdown and HTML
+	// reports, and is not part of the JSON contract.
+	Description string `json:"-"`
 }
 
 // Int returns the value as a whole number, or 0 when there is none.
@@ -347,5 +350,5 @@ func figure(m Metric, v *float64) Figure {
 		}
 		v = &x
 	}
-	return Figure{ID: m.ID, Title: m.Title, Unit: m.Unit, Value: v}
+	return Figure{ID: m.ID, Title: m.Title, Unit: m.Unit, Value: v, Description: m.Description}
 }
