@@ -52,6 +52,10 @@ func DecodeNode(f *yamlsrc.File, n *yaml.Node) (*Referral, yamlsrc.Positions, di
 // referral with problems is an invalid referral (status 1); it holds
 // everything that could be decoded, because safeguarding actions are worked
 // out from whatever was read.
+//
+// Messages never repeat a personal value, but each problem's Excerpt is the
+// line of the file it is on, which may: drop Excerpt before logging
+// problems or sending them to another system.
 func Read(name string, data []byte, opts ...ValidateOption) (*Referral, diag.List) {
 	f, probs := yamlsrc.Parse(name, data)
 	if f == nil {
