@@ -180,6 +180,11 @@ func (s *scanner) checkDate(e *Event, cs *caseState) {
 func (s *scanner) checkStage(e *Event, cs *caseState, reach, need Stage) {
 	t := e.Type
 	switch {
+	case t == Referred && cs.referLine == 0:
+		s.add(0, diag.Error, CodeUnexpected, e.Case, fmt.Sprintf("referred after the case's first event on line %d; expected referred first", cs.stageLine),
+			fmt.Sprintf("Line %d refers case %s, but line %d already has an event for it. Move the referred event before the case's other events.", s.line, e.Case, cs.stageLine))
+		cs.referLine = s.line
+		return
 	case t == Referred:
 		s.add(0, diag.Error, CodeDuplicate, e.Case, fmt.Sprintf("referred again; it was referred on line %d", cs.firstLine()),
 			fmt.Sprintf("Line %d refers case %s, which line %d already referred. A case is referred once: give a new referral a new case id, or remove the repeated line.", s.line, e.Case, cs.firstLine()))
