@@ -203,6 +203,18 @@ var labels = map[string]string{
 }
 
 func label(p string) string {
+	if lastName(p) == "name" {
+		switch {
+		case strings.HasPrefix(p, "referrer."):
+			return "the referrer's name"
+		case strings.HasPrefix(p, "subject."):
+			return "the name of the person referred"
+		case strings.HasPrefix(p, "victims["):
+			return "the victim's name"
+		case strings.HasPrefix(p, "otherAgencies["):
+			return "the agency's name"
+		}
+	}
 	if l, ok := labels[lastName(p)]; ok {
 		return l
 	}
