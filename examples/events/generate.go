@@ -13,6 +13,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"slices"
@@ -147,6 +148,8 @@ func role(i int) int {
 }
 
 func main() {
+	out := flag.String("o", "2023-24.jsonl", "file to write")
+	flag.Parse()
 	var l log
 	// Completers' Mirabel scores: 17 pre scores summing to 700 and post
 	// scores summing to 273, a change of (273 − 700) / 700 = −61%.
@@ -280,11 +283,11 @@ func main() {
 	// The log is sorted by date, as a case system would export it; the
 	// events of one case on the same day keep their order.
 	slices.SortStableFunc(l.events, func(a, b outcomes.Event) int { return a.On.Compare(b.On) })
-	var out []byte
+	var b []byte
 	for _, e := range l.events {
-		out = append(e.AppendJSON(out), '\n')
+		b = append(e.AppendJSON(b), '\n')
 	}
-	if err := os.WriteFile("2023-24.jsonl", out, 0o644); err != nil {
+	if err := os.WriteFile(*out, b, 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
