@@ -98,18 +98,25 @@ type Result struct {
 
 // Evaluate runs every rule for env, criteria first, in file order.
 func (rs *Rules) Evaluate(env *engine.Env) []Result {
-	out := make([]Result, 0, len(rs.Criteria)+len(rs.Exclusions))
-	for _, r := range rs.Criteria {
-		out = append(out, r.evaluate(env))
-	}
-	for _, r := range rs.Exclusions {
-		out = append(out, r.evaluate(env))
-	}
-	return out
+	return rs.AppendResults(make([]Result, 0, len(rs.Criteria)+len(rs.Exclusions)), env)
 }
 
-func (r *Rule) evaluate(env *engine.Env) Result {
-	res := r.Program.Eval(env)
+// AppendResults is Evaluate appending to dst, so that a caller assessing
+// many referrals can reuse one slice.
+func (rs *Rules) AppendResults(dst []Result, env *engine.Env) []Result {
+	s := engine.NewSession(env)
+	defer s.Close()
+	for _, r := range rs.Criteria {
+		dst = append(dst, r.evaluate(s))
+	}
+	for _, r := range rs.Exclusions {
+		dst = append(dst, r.evaluate(s))
+	}
+	return dst
+}
+
+func (r *Rule) evaluate(s *engine.Session) Result {
+	res := s.Eval(r.Program)
 	out := Result{Rule: r, Missing: res.Missing, Err: res.Err}
 	switch {
 	case res.Outcome == engine.Unknown:

@@ -9,6 +9,7 @@ package programmes
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/saferpath/pathway/diag"
 	"github.com/saferpath/pathway/internal/engine"
@@ -47,8 +48,9 @@ type Programme struct {
 	// Facilitators is the number of facilitators at each session.
 	Facilitators int
 	// Places is how many people the funding buys places for over the
-	// window, for one-to-one programmes; 0 for group programmes and for
-	// programmes without a cap (see Capped).
+	// window, for programmes that are not group programmes; 0 for group
+	// programmes and for programmes whose funding sets no number
+	// (`uncapped: true` in the file; see Capacity).
 	Places int
 	// Groups and GroupSize are the funded number of groups and the
 	// largest group, for group programmes.
@@ -116,6 +118,7 @@ type spec struct {
 	SessionHours float64  `json:"sessionHours"`
 	Facilitators int      `json:"facilitators"`
 	Places       int      `json:"places"`
+	Uncapped     bool     `json:"uncapped"`
 	Groups       int      `json:"groups"`
 	GroupSize    int      `json:"groupSize"`
 	Staff        string   `json:"staff"`
@@ -127,25 +130,69 @@ type file struct {
 	Programmes []spec `json:"programmes"`
 }
 
+// Limits on a programme's figures: far above any real programme, low
+// enough that a slip of the keyboard (4000 places) is caught.
+const (
+	maxSessions  = 500
+	maxPeople    = 10_000
+	maxGroupSize = 100
+	maxStaff     = 20
+)
+
 // Parse reads a programmes.yaml file and compiles each programme's
 // condition. window is the pack version's effective dates, the funding
 // window of every programme that does not set its own; criteria are the
 // version's criterion ids, which `waives` may name. Every problem in the
-// file is returned at once.
+// file is returned at once, each at its file:line:col.
+//
+// A one-to-one programme gives `places` (how many people its funding buys
+// places for over the window) or says `uncapped: true` when the funding sets
+// no number; a group programme gives `groups` and `groupSize` instead. A
+// forgotten figure is a problem, never a silent "no limit".
 func Parse(f *yamlsrc.File, window Window, criteria []string) (*Catalogue, diag.List) {
 	var raw file
 	pos, problems := yamlsrc.Decode(f, f.Root, "", &raw)
 	cat := &Catalogue{}
+	if len(raw.Programmes) == 0 && !problems.HasErrors() {
+		problems = append(problems, f.Diag(pos.Node("programmes"), "no-programmes", "The file lists no programmes",
+			"Every pack version offers at least one programme. List them under `programmes:`, each with an id, a name, its figures and a `when` condition.", "programmes"))
+	}
+	// failed reports whether decoding already found a problem at path or
+	// inside it, so that a value of the wrong type is not reported again
+	// as missing.
+	decodeProblems := slices.Clone(problems)
+	failed := func(paths ...string) bool {
+		return slices.ContainsFunc(decodeProblems, func(d *diag.Diagnostic) bool {
+			for _, p := range paths {
+				if d.Path == p || strings.HasPrefix(d.Path, p+".") || strings.HasPrefix(d.Path, p+"[") {
+					return true
+				}
+			}
+			return false
+		})
+	}
 	schema := engine.ReferralSchema()
 	for i, s := range raw.Programmes {
 		path := yamlsrc.Index("programmes", i)
 		at := func(field string) *diagAt { return &diagAt{f: f, pos: pos, path: yamlsrc.Field(path, field)} }
+		field := func(names ...string) []string {
+			out := make([]string, len(names))
+			for i, n := range names {
+				out[i] = yamlsrc.Field(path, n)
+			}
+			return out
+		}
 		rule, errs := engine.CompileRule(f, pos, path, s.RuleSpec, schema)
 		problems = append(problems, errs...)
-		if s.Name == "" {
-			problems = append(problems, at("name").diag("missing-name", "The programme has no name",
-				"Give the programme's full name in `name:`."))
+		need := func(field, value, what string) {
+			if value == "" {
+				problems = append(problems, at(field).diag("missing-"+field, fmt.Sprintf("The programme has no %s", field),
+					fmt.Sprintf("Add `%s:` with %s.", field, what)))
+			}
 		}
+		need("name", s.Name, "the programme's full name")
+		need("model", s.Model, "its therapeutic model, such as Dialectical Behaviour Therapy (DBT)")
+		need("staff", s.Staff, "who delivers it, such as a trained domestic abuse officer")
 		if !slices.Contains(Addresses, s.Addresses) {
 			problems = append(problems, at("addresses").diag("bad-addresses", "`addresses` is not one of the allowed values",
 				fmt.Sprintf("Say what the programme addresses: %s.%s", diag.Quoted(Addresses), diag.DidYouMean(s.Addresses, Addresses))))
@@ -154,39 +201,43 @@ func Parse(f *yamlsrc.File, window Window, criteria []string) (*Catalogue, diag.
 			problems = append(problems, at("delivery").diag("bad-delivery", "`delivery` is not one of the allowed values",
 				fmt.Sprintf("Say how it is delivered: %s.%s", diag.Quoted(Deliveries), diag.DidYouMean(s.Delivery, Deliveries))))
 		}
-		for name, n := range map[string]int{"sessions": s.Sessions, "facilitators": s.Facilitators, "places": s.Places, "groups": s.Groups, "groupSize": s.GroupSize} {
-			if n < 0 {
-				problems = append(problems, at(name).diag("negative", fmt.Sprintf("`%s` cannot be negative", name), "Give a whole number of 0 or more."))
+		for _, n := range []struct {
+			name       string
+			value, max int
+		}{{"sessions", s.Sessions, maxSessions}, {"facilitators", s.Facilitators, maxStaff},
+			{"places", s.Places, maxPeople}, {"groups", s.Groups, maxPeople}, {"groupSize", s.GroupSize, maxGroupSize}} {
+			if n.value < 0 || n.value > n.max {
+				problems = append(problems, at(n.name).diag("out-of-range", fmt.Sprintf("`%s` must be between 0 and %d", n.name, n.max),
+					fmt.Sprintf("Give a whole number from 0 to %d.", n.max)))
 			}
 		}
 		if s.SessionHours < 0 || s.SessionHours > 24 {
 			problems = append(problems, at("sessionHours").diag("bad-hours", "`sessionHours` must be between 0 and 24",
 				"Give the longest a session lasts, in hours, such as 2.5."))
 		}
-		switch {
-		case s.Delivery == "group" && (s.Groups == 0 || s.GroupSize == 0):
-			problems = append(problems, at("groups").diag("group-size-missing", "A group programme needs `groups` and `groupSize`",
-				"Say how many groups the funding buys and the largest a group may be, such as groups: 10 and groupSize: 8."))
-		case s.Delivery == "group" && s.Places > 0:
-			problems = append(problems, at("places").diag("places-for-group", "A group programme counts places in groups",
-				"Remove `places:`; its capacity is groups × groupSize."))
-		case s.Delivery != "group" && (s.Groups > 0 || s.GroupSize > 0):
-			problems = append(problems, at("groups").diag("groups-for-one-to-one", "Only a group programme has `groups` and `groupSize`",
-				"Remove them, or set `delivery: group`."))
+		if !failed(field("delivery", "places", "uncapped", "groups", "groupSize")...) {
+			problems = append(problems, checkCapacity(s, at)...)
 		}
 		for j, w := range s.Waives {
 			if !slices.Contains(criteria, w) {
-				problems = append(problems, at(fmt.Sprintf("waives[%d]", j)).diag("unknown-criterion",
+				waiver := &diagAt{f: f, pos: pos, path: yamlsrc.Index(yamlsrc.Field(path, "waives"), j)}
+				problems = append(problems, waiver.diag("unknown-criterion",
 					fmt.Sprintf("There is no criterion %q to waive", w),
 					fmt.Sprintf("`waives` names criteria of this pack version: %s.%s", diag.Quoted(criteria), diag.DidYouMean(w, criteria))))
 			}
 		}
 		funding := window
-		if s.Funding != nil {
+		if s.Funding != nil && !failed(field("funding")...) {
 			funding = *s.Funding
-			if funding.From.IsZero() || funding.To.IsZero() || funding.To.Before(funding.From) {
+			switch {
+			case funding.From.IsZero() || funding.To.IsZero() || funding.To.Before(funding.From):
 				problems = append(problems, at("funding").diag("bad-funding", "The funding window needs `from` and `to`, with `to` not before `from`",
-					"Write funding: {from: 2022-08-01, to: 2025-03-31}, or leave it out to use the pack version's dates."))
+					fmt.Sprintf("Write funding: {from: %s, to: %s}, or leave it out to use the pack version's dates.", window.From, window.To)))
+			case funding.To.Before(window.From) || funding.From.After(window.To):
+				problems = append(problems, at("funding").diag("funding-outside-version",
+					"The funding window does not meet the dates this version is in force",
+					fmt.Sprintf("The programme is funded %s to %s, but this version is in force %s to %s, so it could never be allocated. Correct the dates, or leave `funding` out to use the version's.",
+						funding.From, funding.To, window.From, window.To)))
 			}
 		}
 		if rule == nil {
@@ -197,6 +248,48 @@ func Parse(f *yamlsrc.File, window Window, criteria []string) (*Catalogue, diag.
 			Places: s.Places, Groups: s.Groups, GroupSize: s.GroupSize, Staff: s.Staff, Waives: s.Waives, Funding: funding})
 	}
 	return cat, problems
+}
+
+// checkCapacity checks that a programme says what its funding buys: places
+// for one-to-one delivery, groups of a size for group delivery, or that it
+// is uncapped.
+func checkCapacity(s spec, at func(string) *diagAt) diag.List {
+	var problems diag.List
+	add := func(field, code, summary, detail string) {
+		problems = append(problems, at(field).diag(code, summary, detail))
+	}
+	if s.Delivery == "group" {
+		switch {
+		case s.Groups == 0 || s.GroupSize == 0:
+			add("groups", "group-size-missing", "A group programme needs `groups` and `groupSize`",
+				"Say how many groups the funding buys and the largest a group may be, such as groups: 10 and groupSize: 8.")
+		case s.Places != 0:
+			add("places", "places-for-group", "A group programme counts places in groups",
+				"Remove `places:`; its capacity is groups × groupSize.")
+		}
+		if s.Uncapped {
+			add("uncapped", "uncapped-group", "A group programme cannot be uncapped",
+				"Remove `uncapped:`; a group programme's funding buys `groups` groups of up to `groupSize`.")
+		}
+		return problems
+	}
+	if s.Groups != 0 || s.GroupSize != 0 {
+		field := "groups"
+		if s.Groups == 0 {
+			field = "groupSize"
+		}
+		add(field, "groups-for-one-to-one", "Only a group programme has `groups` and `groupSize`",
+			"Remove them, or set `delivery: group`.")
+	}
+	switch {
+	case s.Uncapped && s.Places != 0:
+		add("places", "places-and-uncapped", "The programme has `places` and says it is uncapped",
+			"Keep `places:` if the funding buys a number of places, or `uncapped: true` if it buys no set number, not both.")
+	case !s.Uncapped && s.Places == 0:
+		add("places", "missing-places", "The programme does not say how many places its funding buys",
+			"Add `places:` with the number of people the funding buys places for over its window, such as places: 40, or `uncapped: true` when the funding sets no number.")
+	}
+	return problems
 }
 
 // diagAt builds a problem at one path of a programmes file.

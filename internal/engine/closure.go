@@ -116,6 +116,11 @@ func (c *closures) member(n ast.Node) (evalFn, error) {
 		if f == nil {
 			return nil, errUnsupported{"member " + prop.Value}
 		}
+		// A chain of members from the top (subject.gender) is read in one
+		// closure; anything else reads its object first.
+		if mids, ok := c.rootChain(n.Node); ok {
+			return chainReader(mids, f), nil
+		}
 		obj, err := c.compile(n.Node)
 		if err != nil {
 			return nil, err
@@ -123,6 +128,62 @@ func (c *closures) member(n ast.Node) (evalFn, error) {
 		return reader(f, obj), nil
 	}
 	return nil, errUnsupported{"member"}
+}
+
+// rootChain returns the fields of a member chain that starts at a
+// top-level name and reads only objects: subject, or riskAssessment.
+func (c *closures) rootChain(n ast.Node) ([]*Field, bool) {
+	switch n := n.(type) {
+	case *ast.ChainNode:
+		return c.rootChain(n.Node)
+	case *ast.IdentifierNode:
+		f := c.schema.Lookup(n.Value)
+		return []*Field{f}, f != nil && f.Kind == KindObject
+	case *ast.MemberNode:
+		prop, ok := n.Property.(*ast.StringNode)
+		if !ok || n.Method {
+			return nil, false
+		}
+		mids, ok := c.rootChain(n.Node)
+		if !ok {
+			return nil, false
+		}
+		f := mids[len(mids)-1].Member(prop.Value)
+		return append(mids, f), f != nil && f.Kind == KindObject
+	}
+	return nil, false
+}
+
+// chainReader reads last through the objects mids, starting at the Env.
+func chainReader(mids []*Field, last *Field) evalFn {
+	if len(mids) == 1 && mids[0].Alias == "" && last.Alias == "" {
+		// The common shape, subject.gender: one object, one answer.
+		mid := mids[0]
+		return func(fr *frame) Value {
+			p := mid.Get(fr.env)
+			if p.K != KindObject {
+				if p.K == KindMissing {
+					p.O = leaf(mid.path, -1)
+				}
+				return p
+			}
+			v := last.Get(p.O)
+			switch v.K {
+			case KindMissing:
+				v.O = leaf(last.path, -1)
+			case KindList:
+				v.L = last
+			case KindObject:
+				v.I = -1
+			}
+			return v
+		}
+	}
+	obj := func(fr *frame) Value { return Value{K: KindObject, O: fr.env, I: -1} }
+	for _, m := range mids {
+		obj = reader(m, obj)
+	}
+	return reader(last, obj)
 }
 
 // fieldOf returns the schema field a node reads, if it reads one whole
@@ -164,7 +225,7 @@ func reader(f *Field, obj evalFn) evalFn {
 			if f.Alias != "" {
 				idx = fr.env.Index
 			}
-			v.M = leaf(f.path, idx)
+			v.O = leaf(f.path, idx)
 		case KindList:
 			v.L = f
 		case KindObject:
@@ -198,7 +259,7 @@ func (c *closures) unary(n *ast.UnaryNode) (evalFn, error) {
 			case KindInt:
 				return Int(-v.I)
 			case KindFloat:
-				return Float(-v.F)
+				return Float(-v.F())
 			}
 			return unknown(v)
 		}, nil
@@ -220,6 +281,14 @@ func (c *closures) binary(n *ast.BinaryNode) (evalFn, error) {
 		}
 		if _, ok := n.Left.(*ast.NilNode); ok {
 			return c.given(n.Right, op == "!=")
+		}
+	}
+	if op == "==" || op == "!=" {
+		if lit, ok := n.Right.(*ast.StringNode); ok {
+			return c.textEquals(n.Left, lit.Value, op == "!=")
+		}
+		if lit, ok := n.Left.(*ast.StringNode); ok {
+			return c.textEquals(n.Right, lit.Value, op == "!=")
 		}
 	}
 	l, err := c.compile(n.Left)
@@ -369,6 +438,24 @@ func (c *closures) in(n *ast.BinaryNode, neg bool) (evalFn, error) {
 		}
 		set = append(set, f(nil))
 	}
+	if texts, ok := allText(set); ok {
+		yes, no := Bool(!neg), Bool(neg)
+		return func(fr *frame) Value {
+			a := l(fr)
+			if a.K != KindText {
+				if a.K == KindMissing {
+					return a
+				}
+				return no
+			}
+			for _, t := range texts {
+				if a.S == t {
+					return yes
+				}
+			}
+			return no
+		}, nil
+	}
 	return func(fr *frame) Value {
 		a := l(fr)
 		if a.K == KindMissing {
@@ -380,6 +467,36 @@ func (c *closures) in(n *ast.BinaryNode, neg bool) (evalFn, error) {
 			}
 		}
 		return Bool(neg)
+	}, nil
+}
+
+func allText(set []Value) ([]string, bool) {
+	texts := make([]string, len(set))
+	for i, v := range set {
+		if v.K != KindText {
+			return nil, false
+		}
+		texts[i] = v.S
+	}
+	return texts, true
+}
+
+// textEquals compiles x == "literal" (or !=), the commonest shape.
+func (c *closures) textEquals(x ast.Node, lit string, neg bool) (evalFn, error) {
+	f, err := c.compile(x)
+	if err != nil {
+		return nil, err
+	}
+	yes, no := Bool(!neg), Bool(neg)
+	return func(fr *frame) Value {
+		a := f(fr)
+		switch {
+		case a.K == KindText && a.S == lit:
+			return yes
+		case a.K == KindMissing:
+			return a
+		}
+		return no
 	}, nil
 }
 
@@ -537,7 +654,7 @@ func (c *closures) call(n *ast.CallNode) (evalFn, error) {
 		return nil, errUnsupported{"method call"}
 	}
 	fn := c.funcs[id.Value]
-	if fn == nil || fn.eval == nil {
+	if fn == nil {
 		return nil, errUnsupported{"function " + id.Value}
 	}
 	if len(n.Arguments) != len(fn.args) {
@@ -551,19 +668,18 @@ func (c *closures) call(n *ast.CallNode) (evalFn, error) {
 		}
 		args[i] = f
 	}
-	eval := fn.eval
-	switch len(args) {
-	case 1:
-		a0 := args[0]
+	switch {
+	case len(args) == 1 && fn.eval1 != nil:
+		a0, eval := args[0], fn.eval1
 		return func(fr *frame) Value {
 			a := a0(fr)
 			if a.K == KindMissing {
-				return unknown(a)
+				return a
 			}
 			return fr.check(eval(a))
 		}, nil
-	case 2:
-		a0, a1 := args[0], args[1]
+	case len(args) == 2 && fn.eval2 != nil:
+		a0, a1, eval := args[0], args[1], fn.eval2
 		return func(fr *frame) Value {
 			a, b := a0(fr), a1(fr)
 			if a.K == KindMissing || b.K == KindMissing {
@@ -594,7 +710,7 @@ func number(v Value) (float64, bool) {
 	case KindInt:
 		return float64(v.I), true
 	case KindFloat:
-		return v.F, true
+		return v.F(), true
 	}
 	return 0, false
 }

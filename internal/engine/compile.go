@@ -445,7 +445,7 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 }
 
 func parseDateLit(s string) (Value, error) {
-	return functions["date"].eval(Value{K: KindText, S: s})
+	return functions["date"].eval1(Value{K: KindText, S: s})
 }
 
 // locator maps positions in an expression to positions in its file.

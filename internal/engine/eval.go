@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"sync"
 )
 
 // Outcome is a three-valued result.
@@ -39,12 +40,43 @@ type Result struct {
 }
 
 // Eval evaluates the program for env. It is safe to call concurrently.
+// To evaluate several programs for one env, a Session saves work.
 func (p *Program) Eval(env *Env) Result {
+	s := NewSession(env)
+	defer s.Close()
+	return s.Eval(p)
+}
+
+// Session evaluates programs for one Env, reusing its scratch space. A
+// Session is not safe for concurrent use; Programs are, so each goroutine
+// opens its own Session.
+type Session struct {
+	fr frame
+}
+
+var sessions = sync.Pool{New: func() any { return new(Session) }}
+
+// NewSession returns a session for env, from a pool. Close returns it.
+func NewSession(env *Env) *Session {
+	s := sessions.Get().(*Session)
+	s.fr = frame{env: env}
+	return s
+}
+
+// Close returns the session to the pool; it must not be used afterwards.
+func (s *Session) Close() {
+	s.fr = frame{}
+	sessions.Put(s)
+}
+
+// Eval evaluates p in the session.
+func (s *Session) Eval(p *Program) Result {
 	if p.eval == nil {
-		return p.evalGeneral(env)
+		return p.evalGeneral(s.fr.env)
 	}
-	fr := frame{env: env}
-	v := p.eval(&fr)
+	fr := &s.fr
+	fr.steps, fr.err = 0, nil
+	v := p.eval(fr)
 	if fr.err != nil {
 		return Result{Outcome: Unknown, Err: fr.err}
 	}

@@ -17,7 +17,9 @@ type function struct {
 	ret  Kind
 	vm   func(params ...any) (any, error)
 	sig  any // new(func(...) ...) for the checker
-	eval func(args ...Value) (Value, error)
+	// eval1 or eval2 evaluates the function for the closures, by arity.
+	eval1 func(a Value) (Value, error)
+	eval2 func(a, b Value) (Value, error)
 }
 
 func dateArg(v any) referral.Date { return referral.DateOf(v.(time.Time)) }
@@ -43,8 +45,8 @@ func between(name, doc string, f func(a, b referral.Date) int) *function {
 		vm: func(p ...any) (any, error) {
 			return f(dateArg(p[0]), dateArg(p[1])), nil
 		},
-		eval: func(a ...Value) (Value, error) {
-			return Int(int64(f(a[0].Date(), a[1].Date()))), nil
+		eval2: func(a, b Value) (Value, error) {
+			return Int(int64(f(a.Date(), b.Date()))), nil
 		},
 	}
 }
@@ -56,8 +58,8 @@ func add(name, doc string, f func(d referral.Date, n int) referral.Date) *functi
 		vm: func(p ...any) (any, error) {
 			return f(dateArg(p[0]), p[1].(int)).Time(), nil
 		},
-		eval: func(a ...Value) (Value, error) {
-			return DateValue(f(a[0].Date(), int(a[1].I))), nil
+		eval2: func(a, b Value) (Value, error) {
+			return DateValue(f(a.Date(), int(b.I))), nil
 		},
 	}
 }
@@ -89,8 +91,8 @@ var functions = map[string]*function{
 			}
 			return d.Time(), nil
 		},
-		eval: func(a ...Value) (Value, error) {
-			d, err := referral.ParseDate(a[0].S)
+		eval1: func(a Value) (Value, error) {
+			d, err := referral.ParseDate(a.S)
 			if err != nil {
 				return Missing, fmt.Errorf("%v", err)
 			}

@@ -31,10 +31,13 @@ func unknown(vs ...Value) Value {
 	var m *missing
 	for _, v := range vs {
 		if v.K == KindMissing {
-			m = join(m, v.M)
+			m = join(m, v.missingSet())
 		}
 	}
-	return Value{M: m}
+	if m == nil {
+		return Missing
+	}
+	return Value{O: m}
 }
 
 // Paths lists the JSON paths of the missing answers, sorted, without
@@ -53,7 +56,7 @@ func (v Value) Paths() []string {
 		walk(m.a)
 		walk(m.b)
 	}
-	walk(v.M)
+	walk(v.missingSet())
 	slices.Sort(out)
 	return slices.Compact(out)
 }

@@ -17,6 +17,7 @@
 package engine
 
 import (
+	"math"
 	"strings"
 
 	"github.com/saferpath/pathway/referral"
@@ -187,17 +188,25 @@ type Env struct {
 // Value is a value while evaluating. The zero Value is a missing answer.
 type Value struct {
 	K Kind
-	// I holds ints, booleans (0/1) and dates (days since 1970-01-01).
+	// I holds ints, booleans (0/1), dates (days since 1970-01-01) and
+	// the bits of floats.
 	I int64
-	F float64
 	S string
 	// O holds an object pointer, a list (as Field.Len/Item understand
-	// it), or a []Value for a literal list.
+	// it), a []Value for a literal list, or, when K is KindMissing, the
+	// *missing answers.
 	O any
 	// L is the list field describing O, for lists read from the input.
 	L *Field
-	// M records which answers were missing when K is KindMissing.
-	M *missing
+}
+
+// F returns the number of a KindFloat value.
+func (v Value) F() float64 { return math.Float64frombits(uint64(v.I)) }
+
+// missingSet returns the missing answers of a KindMissing value.
+func (v Value) missingSet() *missing {
+	m, _ := v.O.(*missing)
+	return m
 }
 
 // Missing is a missing answer.
@@ -215,7 +224,7 @@ func Bool(b bool) Value {
 func Int(n int64) Value { return Value{K: KindInt, I: n} }
 
 // Float returns a number value.
-func Float(f float64) Value { return Value{K: KindFloat, F: f} }
+func Float(f float64) Value { return Value{K: KindFloat, I: int64(math.Float64bits(f))} }
 
 // Text returns a text value, or Missing when s is empty.
 func Text(s string) Value {
@@ -277,7 +286,7 @@ func (v Value) Interface() any {
 	case KindInt:
 		return v.I
 	case KindFloat:
-		return v.F
+		return v.F()
 	case KindText:
 		return v.S
 	case KindDate:

@@ -96,7 +96,7 @@ func fill(dst reflect.Value, fields []*Field, parent any) {
 				out.SetInt(val.I)
 			}
 		case KindFloat:
-			out.SetFloat(val.F)
+			out.SetFloat(val.F())
 		case KindText:
 			out.SetString(val.S)
 		case KindDate:
