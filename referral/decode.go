@@ -85,9 +85,7 @@ func Place(f *yamlsrc.File, pos yamlsrc.Positions, decoded diag.List, validation
 		}
 		c := *d
 		c.Range = pos.Range(f, d.Path)
-		if c.Range.Start.Line > 0 {
-			c.Excerpt = diag.Excerpt(f.Src, c.Range.Start.Line)
-		}
+		c.Excerpt = f.Excerpt(c.Range.Start.Line)
 		out = append(out, &c)
 	}
 	out.Sort()

@@ -597,6 +597,10 @@ func (d *decoder) structValue(n *yaml.Node, path string, v reflect.Value, depth 
 	info := fieldsOf(v.Type())
 	d.pairs(n, path, func(name string, k, val *yaml.Node, p string) {
 		idx, ok := info.index[name]
+		if !ok && len(d.probs) > maxProblems {
+			delete(d.pos, p) // no more problems are reported: skip the suggestion
+			return
+		}
 		if !ok {
 			detail := fmt.Sprintf("There is no key %s here.", quoteName(name))
 			if dym := diag.DidYouMean(name, info.names); dym != "" {

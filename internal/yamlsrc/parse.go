@@ -127,7 +127,7 @@ func (f *File) loadErrors(err error, fix surrogateFix) diag.List {
 		d := &diag.Diagnostic{Severity: diag.Error, Code: code, Summary: summary, Detail: detail,
 			Range: diag.Range{File: f.Name, Start: diag.Pos{Line: line, Column: col}}}
 		if line > 0 {
-			d.Excerpt = diag.Excerpt(f.Src, line)
+			d.Excerpt = f.Excerpt(line)
 		}
 		list = append(list, d)
 	}
@@ -220,9 +220,30 @@ func lineStarts(src []byte) []int {
 	return starts
 }
 
+// maxExcerpt is the longest source line shown in a snippet, in bytes; a
+// longer line (minified JSON, say) gets no snippet.
+const maxExcerpt = 1000
+
+// Excerpt returns line number line (from 1) of the source without its line
+// end, for a diagnostic's snippet, or "" when there is no such line or it is
+// too long to show.
+func (f *File) Excerpt(line int) string {
+	if f == nil || line < 1 || line > len(f.lines) {
+		return ""
+	}
+	start, end := f.lines[line-1], len(f.Src)
+	if line < len(f.lines) {
+		end = f.lines[line] - 1
+	}
+	if end-start > maxExcerpt {
+		return ""
+	}
+	return strings.TrimRight(string(f.Src[start:end]), "\r")
+}
+
 // offset returns the byte offset of line:col (1-based, col in runes), or -1.
 func (f *File) offset(line, col int) int {
-	if f == nil || line < 1 || line > len(f.lines) || col < 1 {
+	if f == nil || line < 1 || line > len(f.lines) || col < 1 || col > maxExcerpt {
 		return -1
 	}
 	off := f.lines[line-1]
@@ -302,7 +323,7 @@ func (f *File) scalarWidth(n *yaml.Node) int {
 func (f *File) Diag(n *yaml.Node, code, summary, detail, path string) *diag.Diagnostic {
 	d := &diag.Diagnostic{Severity: diag.Error, Code: code, Summary: summary, Detail: detail, Path: path, Range: f.Range(n)}
 	if f != nil && d.Range.Start.Line > 0 {
-		d.Excerpt = diag.Excerpt(f.Src, d.Range.Start.Line)
+		d.Excerpt = f.Excerpt(d.Range.Start.Line)
 	}
 	return d
 }
