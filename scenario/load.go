@@ -59,11 +59,11 @@ type rawFile struct {
 }
 
 type rawCase struct {
-	Name     string         `json:"name"`
-	Referral *yaml.Node     `json:"referral"`
-	Set      *yaml.Node     `json:"set"`
-	At       referral.Date  `json:"at"`
-	Expect   *rawExpect     `json:"expect"`
+	Name     string        `json:"name"`
+	Referral *yaml.Node    `json:"referral"`
+	Set      *yaml.Node    `json:"set"`
+	At       referral.Date `json:"at"`
+	Expect   *rawExpect    `json:"expect"`
 }
 
 type rawExpect struct {
