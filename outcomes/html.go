@@ -129,7 +129,7 @@ func newPageData(r *Report) pageData {
 	for _, bd := range r.Breakdowns {
 		pb := pageBreakdown{ID: bd.ID, Title: bd.Title, Key: capitalise(bd.Key), Rows: bd.Rows}
 		for _, c := range bd.Columns {
-			pb.Columns = append(pb.Columns, columnTitle(c))
+			pb.Columns = append(pb.Columns, shortTitle(c))
 		}
 		d.Breakdowns = append(d.Breakdowns, pb)
 	}
@@ -282,7 +282,10 @@ svg line.axis { stroke: #7b8590; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 0.92rem; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #e3e6ea; vertical-align: top; }
 th { background: #eef1f4; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, td.nowrap { white-space: nowrap; }
+#quarters { font-size: 0.8rem; }
+#quarters th, #quarters td { padding: 5px 4px; }
 code { font-size: 0.85em; color: #4a545e; }
 dl { font-size: 0.9rem; }
 dt { font-weight: 600; margin-top: 6px; }
@@ -338,7 +341,7 @@ footer { margin-top: 32px; font-size: 0.85rem; color: #4a545e; }
 <thead><tr><th>{{.Key}}</th>{{range .Columns}}<th class="num">{{.}}</th>{{end}}</tr></thead>
 <tbody>
 {{- range .Rows}}
-<tr><td>{{.Key}}</td>{{range .Values}}<td class="num">{{.}}</td>{{end}}</tr>
+<tr><td class="nowrap">{{.Key}}</td>{{range .Values}}<td class="num">{{.}}</td>{{end}}</tr>
 {{- end}}
 </tbody>
 </table>
@@ -352,7 +355,7 @@ footer { margin-top: 32px; font-size: 0.85rem; color: #4a545e; }
 <thead><tr><th>Quarter</th><th>From</th><th>To</th>{{range .QuarterIDs}}<th class="num">{{.}}</th>{{end}}</tr></thead>
 <tbody>
 {{- range .Quarters}}
-<tr data-quarter="{{.Label}}"><td>{{.Label}}</td><td>{{.From}}</td><td>{{.To}}</td>{{range .Cells}}<td class="num" data-metric="{{.ID}}" data-value="{{.Raw}}">{{.Value}}</td>{{end}}</tr>
+<tr data-quarter="{{.Label}}"><td class="nowrap">{{.Label}}</td><td class="nowrap">{{.From}}</td><td class="nowrap">{{.To}}</td>{{range .Cells}}<td class="num" data-metric="{{.ID}}" data-value="{{.Raw}}">{{.Value}}</td>{{end}}</tr>
 {{- end}}
 </tbody>
 </table>
