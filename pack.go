@@ -273,7 +273,11 @@ func loadVersion(fsys fs.FS, dir string, cfg config) (*Version, diag.List) {
 	need("version", m.Version, "this version's label, such as 2022-08")
 	need("title", m.Title, "a title for people")
 	need("source", m.Source, "the documents the rules come from")
+	effectiveBad := slices.ContainsFunc(errs, func(d *diag.Diagnostic) bool { return strings.HasPrefix(d.Path, "effective") })
 	if m.Effective == nil || m.Effective.From.IsZero() || m.Effective.To.IsZero() {
+		if effectiveBad {
+			return nil, problems
+		}
 		problems = append(problems, mf.Diag(pos.Node("effective"), "missing-effective", "pack.yaml does not say when the version is in force",
 			"Add effective: {from: YYYY-MM-DD, to: YYYY-MM-DD}; both dates are inclusive.", "effective"))
 		return nil, problems
@@ -319,8 +323,8 @@ func (v *Version) checkIDs() diag.List {
 		if first, ok := seen[r.ID]; ok {
 			problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "duplicate-id",
 				Summary: fmt.Sprintf("The id %q is used twice", r.ID),
-				Detail:  fmt.Sprintf("It is already used at %s. Ids must be unique within a version: scenarios and reports name rules by id. Rename one of them.", first.Origin()),
-				Range:   r.At})
+				Detail:  fmt.Sprintf("It is already used at %s. Ids must be unique within a version: scenarios and reports name rules by id. Rename one of them.", first.IDAt),
+				Range:   r.IDAt, Excerpt: r.IDLine})
 			return
 		}
 		seen[r.ID] = r

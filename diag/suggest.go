@@ -16,7 +16,10 @@ func Suggest(name string, candidates []string) string {
 			best, bestDist = c, d
 		}
 	}
-	limit := max(1, len([]rune(name))/3)
+	limit := max(2, len([]rune(name))/3)
+	if len([]rune(name)) <= 3 {
+		limit = 1
+	}
 	if bestDist < 0 || bestDist > limit {
 		return ""
 	}

@@ -32,6 +32,10 @@ type Rule struct {
 	Program *Program
 	// At is where the condition is written.
 	At diag.Range
+	// IDAt is where the id is written, and IDLine that line, for
+	// problems about the id.
+	IDAt   diag.Range
+	IDLine string
 }
 
 // Origin is the condition's place as file:line:col.
@@ -76,7 +80,8 @@ func CompileRule(f *yamlsrc.File, pos yamlsrc.Positions, path string, spec RuleS
 	if len(problems) > 0 {
 		return nil, problems
 	}
-	return &Rule{ID: spec.ID, Title: spec.Title, Description: spec.Description, Source: spec.Source,
+	idAt := pos.Range(f, yamlsrc.Field(path, "id"))
+	return &Rule{IDAt: idAt, IDLine: diag.Excerpt(f.Src, idAt.Start.Line), ID: spec.ID, Title: spec.Title, Description: spec.Description, Source: spec.Source,
 		Because: spec.Because, Program: prog,
 		At: diag.Range{File: f.Name, Start: locator{src: src, text: spec.When.Value}.position(0)}}, nil
 }
