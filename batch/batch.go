@@ -53,7 +53,7 @@ type Progress struct {
 
 // Summary counts a batch's assessments by decision.
 type Summary struct {
-	Lines                                      int
+	Lines                                     int
 	Eligible, Ineligible, Incomplete, Invalid int
 }
 
