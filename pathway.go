@@ -139,11 +139,11 @@ func (p *Pack) pick(at referral.Date, label string) (*Version, error) {
 	return p.InForce(at)
 }
 
-// appendNew appends the problems of more that are not already in list (the
-// same code at the same path).
+// appendNew appends the problems of more whose path has no problem in list
+// yet: a value that could not be decoded is not also reported missing.
 func appendNew(list, more diag.List) diag.List {
 	for _, d := range more {
-		if !slices.ContainsFunc(list, func(e *diag.Diagnostic) bool { return e.Code == d.Code && e.Path == d.Path }) {
+		if !slices.ContainsFunc(list, func(e *diag.Diagnostic) bool { return e.Path == d.Path && (d.Path != "" || e.Code == d.Code) }) {
 			list = append(list, d)
 		}
 	}
