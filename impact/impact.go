@@ -1,0 +1,187 @@
+// Package impact shows what a change to a rule pack does to a corpus of
+// referrals before it is published: each referral is assessed under the
+// current pack and under the changed one, and the referrals whose decision,
+// programmes offered or safety actions differ are grouped by transition.
+package impact
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/saferpath/pathway"
+	"github.com/saferpath/pathway/diag"
+	"github.com/saferpath/pathway/referral"
+)
+
+// Report is the impact of a change on a corpus (JSON: DESIGN §8).
+type Report struct {
+	// Total is the number of referrals assessed.
+	Total int `json:"total"`
+	// Changed is the number whose decision, programmes or actions differ.
+	Changed int `json:"changed"`
+	// Transitions group the changed referrals by decision before and
+	// after, most referrals first.
+	Transitions []Transition `json:"transitions"`
+}
+
+// Transition is one kind of change. From and To are equal when the
+// decision stayed the same but the programmes offered or the actions
+// changed.
+type Transition struct {
+	From      pathway.Decision `json:"from"`
+	To        pathway.Decision `json:"to"`
+	Count     int              `json:"count"`
+	Referrals []string         `json:"referrals"`
+}
+
+// Comparison assesses referrals under two packs and collects the changes.
+// Its methods are safe for concurrent use.
+type Comparison struct {
+	from, to *pathway.Pack
+
+	mu      sync.Mutex
+	total   int
+	changes map[[2]pathway.Decision]*Transition
+	order   map[[2]pathway.Decision][]int // the referrals' positions, to keep input order
+}
+
+// New returns a Comparison of the pack from (the rules in force) with the
+// pack to (the change).
+func New(from, to *pathway.Pack) *Comparison {
+	return &Comparison{from: from, to: to, changes: map[[2]pathway.Decision]*Transition{}, order: map[[2]pathway.Decision][]int{}}
+}
+
+// VersionFor returns the version of p that a referral dated d is assessed
+// under, as if p were in force on d: the version in force on d; else the
+// latest version in force before d (a draft's dates may not reach d yet);
+// else, for a date before every version, the earliest.
+func VersionFor(p *pathway.Pack, d referral.Date) *pathway.Version {
+	versions := p.Versions()
+	if v, err := p.InForce(d); err == nil {
+		return v
+	}
+	best := versions[0]
+	for _, v := range versions {
+		if !v.Effective.From.After(d) {
+			best = v
+		}
+	}
+	return best
+}
+
+// Outcome is what a pack made of a referral: its decision, programmes
+// offered and action ids.
+type Outcome struct {
+	Decision   pathway.Decision
+	Programmes []string
+	Actions    []string
+}
+
+func (o Outcome) equal(p Outcome) bool {
+	return o.Decision == p.Decision && slices.Equal(o.Programmes, p.Programmes) && slices.Equal(o.Actions, p.Actions)
+}
+
+// assess assesses r under p as if p were in force on r's date.
+func assess(ctx context.Context, p *pathway.Pack, r *referral.Referral, problems diag.List) (Outcome, error) {
+	v := VersionFor(p, r.DateSent)
+	a, err := p.Assess(ctx, r, pathway.UsingVersion(v.Version), pathway.WithProblems(problems))
+	if err != nil {
+		return Outcome{}, err
+	}
+	progs := slices.Clone(a.ProgrammeIDs())
+	slices.Sort(progs)
+	return Outcome{Decision: a.Decision, Programmes: progs, Actions: a.ActionIDs()}, nil
+}
+
+// Add assesses referral r (with the problems found decoding it) under
+// both packs, as if each were in force on its dateSent, and records a
+// change. name identifies the referral in the report: its id, or where it
+// came from when it has none. seq orders the report's referral lists (the
+// referral's position in the corpus). It returns the two outcomes.
+func (c *Comparison) Add(ctx context.Context, seq int, name string, r *referral.Referral, problems diag.List) (before, after Outcome, err error) {
+	before, err = assess(ctx, c.from, r, problems)
+	if err != nil {
+		return before, after, fmt.Errorf("under the current rules: %w", err)
+	}
+	after, err = assess(ctx, c.to, r, problems)
+	if err != nil {
+		return before, after, fmt.Errorf("under the changed rules: %w", err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.total++
+	if before.equal(after) {
+		return before, after, nil
+	}
+	key := [2]pathway.Decision{before.Decision, after.Decision}
+	t := c.changes[key]
+	if t == nil {
+		t = &Transition{From: before.Decision, To: after.Decision}
+		c.changes[key] = t
+	}
+	t.Count++
+	t.Referrals = append(t.Referrals, name)
+	c.order[key] = append(c.order[key], seq)
+	return before, after, nil
+}
+
+// AddUnread counts a referral that could not be read at all (a line that
+// is not JSON): it is invalid under both packs, so it never changes.
+func (c *Comparison) AddUnread() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.total++
+}
+
+// Report returns the changes so far: transitions with the most referrals
+// first (then by decision before and after), each listing its referrals in
+// corpus order.
+func (c *Comparison) Report() Report {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	rep := Report{Total: c.total, Transitions: []Transition{}}
+	for key, t := range c.changes {
+		out := *t
+		idx := make([]int, len(t.Referrals))
+		for i := range idx {
+			idx[i] = i
+		}
+		seqs := c.order[key]
+		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(seqs[a], seqs[b]) })
+		out.Referrals = make([]string, len(idx))
+		for i, j := range idx {
+			out.Referrals[i] = t.Referrals[j]
+		}
+		rep.Changed += t.Count
+		rep.Transitions = append(rep.Transitions, out)
+	}
+	slices.SortFunc(rep.Transitions, func(a, b Transition) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To))
+	})
+	return rep
+}
+
+// WriteText writes the report for people: the totals, then each transition
+// with its referrals' ids. It never prints personal data: only ids and
+// decisions.
+func (r Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d referral(s) assessed under both packs; %d would change.\n", r.Total, r.Changed)
+	for _, t := range r.Transitions {
+		label := fmt.Sprintf("%s → %s", t.From, t.To)
+		if t.From == t.To {
+			label = fmt.Sprintf("%s, with other programmes or actions", t.From)
+		}
+		fmt.Fprintf(&b, "\n%s: %d\n", label, t.Count)
+		for _, id := range t.Referrals {
+			fmt.Fprintf(&b, "  %s\n", id)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
