@@ -141,7 +141,9 @@ func (e Event) AppendJSON(b []byte) []byte {
 	b = append(b, `,"type":`...)
 	b = appendString(b, string(e.Type))
 	b = append(b, `,"on":"`...)
-	b = append(b, e.On.String()...)
+	if !e.On.IsZero() {
+		b = e.On.Time().AppendFormat(b, referral.DateLayout)
+	}
 	b = append(b, '"')
 	switch e.Type {
 	case Allocated:
