@@ -9,6 +9,7 @@ import (
 
 	"github.com/saferpath/pathway/diag"
 	"github.com/saferpath/pathway/referral"
+	"github.com/saferpath/pathway/safeguarding"
 )
 
 // Decision is the outcome of an assessment.
@@ -88,20 +89,10 @@ type Assessment struct {
 	Actions    []Action     `json:"actions"`
 }
 
-// Action is a victim-safety action for the partnership to take.
-type Action struct {
-	ID    string `json:"id"`
-	Owner string `json:"owner"`
-	// Victim is the index of the victim concerned, for victim-level
-	// actions; Child likewise for child-level ones.
-	Victim        *int   `json:"victim,omitempty"`
-	Child         *int   `json:"child,omitempty"`
-	DueWithinDays int    `json:"dueWithinDays"`
-	Text          string `json:"text"`
-	// Tell lists the roles that must be told, as an exception to
-	// confidentiality: risk and safeguarding information is shared.
-	Tell []string `json:"tell,omitempty"`
-}
+// Action is a victim-safety action for the partnership to take: its id,
+// owner, victim or child index, deadline, instruction, the roles that must
+// be told, and for an undecided trigger the missing answers.
+type Action = safeguarding.Action
 
 func newAssessment(id string, v *Version, at referral.Date) *Assessment {
 	return &Assessment{
@@ -210,9 +201,19 @@ func (a *Assessment) WriteText(w io.Writer) error {
 		case x.Child != nil:
 			who = fmt.Sprintf(" for child %d", *x.Child+1)
 		}
-		fmt.Fprintf(&b, "  - %s%s: %s (%s, within %d days)\n", x.ID, who, x.Text, x.Owner, x.DueWithinDays)
+		due := fmt.Sprintf("within %d days", x.DueWithinDays)
+		switch x.DueWithinDays {
+		case 0:
+			due = "today"
+		case 1:
+			due = "within 1 day"
+		}
+		fmt.Fprintf(&b, "  - %s%s: %s (%s, %s)\n", x.ID, who, x.Text, x.Owner, due)
 		if len(x.Tell) > 0 {
 			fmt.Fprintf(&b, "      tell: %s\n", strings.Join(x.Tell, ", "))
+		}
+		if len(x.Missing) > 0 {
+			fmt.Fprintf(&b, "      missing: %s\n", strings.Join(x.Missing, ", "))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -19,6 +19,7 @@ import (
 	"github.com/saferpath/pathway/internal/yamlsrc"
 	"github.com/saferpath/pathway/programmes"
 	"github.com/saferpath/pathway/referral"
+	"github.com/saferpath/pathway/safeguarding"
 )
 
 //go:embed rules/kent
@@ -54,6 +55,9 @@ type Version struct {
 
 	Eligibility *eligibility.Rules
 	Programmes  *programmes.Catalogue
+	// Safeguarding is the version's victim-safety policy, from
+	// safeguarding.yaml; nil (and no actions listed) without that file.
+	Safeguarding *safeguarding.Policy
 }
 
 // Name returns the pack's name.
@@ -311,8 +315,29 @@ func loadVersion(fsys fs.FS, dir string, cfg config) (*Version, diag.List) {
 		problems = append(problems, errs...)
 		v.Programmes = cat
 	}
+	if f := files[SafeguardingFile]; f != nil {
+		pol, errs := safeguarding.Parse(f)
+		problems = append(problems, errs...)
+		v.Safeguarding = pol
+	}
 	problems = append(problems, v.checkIDs()...)
 	return v, problems
+}
+
+// validate checks r against the wire format, with this version's risk
+// instrument ranges, and merges the problems found while decoding. A
+// score-out-of-range problem found while decoding (against other ranges)
+// is kept only when this version's ranges agree.
+func (v *Version) validate(r *referral.Referral, decoded diag.List) diag.List {
+	var opts []referral.ValidateOption
+	if v.Safeguarding != nil {
+		opts = append(opts, referral.WithScoreRanges(v.Safeguarding.ScoreRanges()))
+	}
+	own := diag.From(r.Validate(opts...))
+	problems := slices.DeleteFunc(slices.Clone(decoded), func(d *diag.Diagnostic) bool {
+		return d.Code == "score-out-of-range" && !slices.ContainsFunc(own, func(e *diag.Diagnostic) bool { return e.Path == d.Path && e.Code == d.Code })
+	})
+	return appendNew(problems, own)
 }
 
 // checkIDs reports rule ids used twice within a version, across its files.
@@ -337,6 +362,11 @@ func (v *Version) checkIDs() diag.List {
 	if v.Programmes != nil {
 		for _, p := range v.Programmes.Programmes {
 			check(&p.Rule)
+		}
+	}
+	if v.Safeguarding != nil {
+		for _, t := range v.Safeguarding.Triggers {
+			check(&t.Rule)
 		}
 	}
 	return problems

@@ -90,8 +90,6 @@ func (p *Pack) Assess(ctx context.Context, r *referral.Referral, opts ...AssessO
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	problems := slices.Clone(cfg.problems)
-	problems = appendNew(problems, diag.From(r.Validate()))
 	at := cfg.at
 	if at.IsZero() {
 		at = r.DateSent
@@ -100,6 +98,7 @@ func (p *Pack) Assess(ctx context.Context, r *referral.Referral, opts ...AssessO
 	if err != nil {
 		return nil, err
 	}
+	problems := v.validate(r, cfg.problems)
 	if at.IsZero() {
 		// An invalid referral without a date: its actions come from the
 		// latest version, and the assessment says which.
@@ -114,6 +113,8 @@ func (p *Pack) Assess(ctx context.Context, r *referral.Referral, opts ...AssessO
 	} else {
 		a.decide(v, env)
 	}
+	// Safety does not wait for eligibility or for a perfect form.
+	a.Actions = v.Safeguarding.Actions(r, at)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,131 @@
+package safeguarding
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/saferpath/pathway/internal/engine"
+	"github.com/saferpath/pathway/referral"
+)
+
+// Action is a victim-safety action for the partnership to take. It
+// marshals to the assessment's "actions" items (wire format: DESIGN §3).
+type Action struct {
+	// ID is the trigger's id, or EstablishPrefix and the trigger's id for
+	// an action that establishes missing answers.
+	ID    string `json:"id"`
+	Owner string `json:"owner"`
+	// Victim is the index of the victim concerned, for victim-level
+	// actions; Child likewise for child-level ones.
+	Victim        *int   `json:"victim,omitempty"`
+	Child         *int   `json:"child,omitempty"`
+	DueWithinDays int    `json:"dueWithinDays"`
+	Text          string `json:"text"`
+	// Tell lists the roles that must be told, as an exception to
+	// confidentiality: risk and safeguarding information is shared.
+	Tell []string `json:"tell,omitempty"`
+	// Missing lists the answers, by JSON path, that could not be read:
+	// those to establish, or those an action taken anyway lacked.
+	Missing []string `json:"missing,omitempty"`
+}
+
+// Actions works out the actions for r as on the date today: each trigger
+// that fires, once for the referral or once for each victim or child it
+// fires for, and for each trigger that cannot be decided what its
+// IfUnknown says. The actions are ordered by deadline, most urgent first,
+// then by the triggers' order in the file and by victim or child.
+//
+// r may be an invalid referral: actions are worked out from whatever was
+// read. Actions never fails; a trigger that cannot be evaluated counts as
+// undecided.
+func (p *Policy) Actions(r *referral.Referral, today referral.Date) []Action {
+	out := []Action{}
+	if p == nil || r == nil {
+		return out
+	}
+	sc := &scope{policy: p}
+	env := &engine.Env{Root: r, Today: today, Scope: sc, Index: -1}
+	for _, t := range p.Triggers {
+		switch t.Scope {
+		case ScopeReferral:
+			out = t.appendAction(out, p, env, r)
+		case ScopeVictim:
+			for i := range r.Victims {
+				sc.victim, env.Index = &r.Victims[i], i
+				out = t.appendAction(out, p, env, r)
+			}
+			sc.victim, env.Index = nil, -1
+		case ScopeChild:
+			for i := range r.Children {
+				sc.child, env.Index = &r.Children[i], i
+				out = t.appendAction(out, p, env, r)
+			}
+			sc.child, env.Index = nil, -1
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Action) int { return cmp.Compare(a.DueWithinDays, b.DueWithinDays) })
+	return out
+}
+
+// appendAction evaluates t for env and appends the action it calls for.
+func (t *Trigger) appendAction(out []Action, p *Policy, env *engine.Env, r *referral.Referral) []Action {
+	res := t.Program.Eval(env)
+	a := Action{ID: t.ID, Owner: t.Owner, DueWithinDays: t.DueWithinDays, Text: t.Text}
+	switch res.Outcome {
+	case engine.True:
+		a.Tell = slices.Clone(t.Tell)
+	case engine.False:
+		return out
+	default:
+		switch t.IfUnknown {
+		case Ignore:
+			return out
+		case Act:
+			a.Tell = slices.Clone(t.Tell)
+		default:
+			a.ID = EstablishPrefix + t.ID
+			a.Text = t.establishText()
+		}
+		a.Missing = p.sources(res.Missing, r)
+	}
+	if env.Index >= 0 {
+		i := env.Index
+		if t.Scope == ScopeVictim {
+			a.Victim = &i
+		} else {
+			a.Child = &i
+		}
+	}
+	return append(out, a)
+}
+
+// establishText is the instruction to find out a trigger's missing answers.
+func (t *Trigger) establishText() string {
+	if t.EstablishText != "" {
+		return t.EstablishText
+	}
+	title := t.Title
+	if title != "" {
+		title = strings.ToLower(title[:1]) + title[1:]
+	}
+	return "Find out the missing answers listed, then decide again whether to " + title + ". Until then this cannot be ruled out."
+}
+
+// sources turns missing answer paths into the referral answers to ask for:
+// the MARAC answers name the risk assessment answers they come from.
+func (p *Policy) sources(missing []string, r *referral.Referral) []string {
+	if len(missing) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(missing))
+	for _, m := range missing {
+		if strings.HasPrefix(m, "marac.") {
+			out = append(out, p.maracSources(m, r)...)
+			continue
+		}
+		out = append(out, m)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}

@@ -1,0 +1,382 @@
+package safeguarding
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/saferpath/pathway/diag"
+	"github.com/saferpath/pathway/internal/yamlsrc"
+	"github.com/saferpath/pathway/referral"
+)
+
+// Role is a member of the partnership who may see a referral.
+type Role string
+
+// Roles.
+const (
+	// PoliceCoordinator receives every referral and calls the referrer.
+	PoliceCoordinator Role = "police-coordinator"
+	// Provider delivers the programme to the person referred.
+	Provider Role = "provider"
+	// VictimLinkWorker is the victims' primary contact (an IDVA).
+	VictimLinkWorker Role = "victim-link-worker"
+	// Referrer is the professional who sent the referral.
+	Referrer Role = "referrer"
+	// Commissioner funds the programmes and reports outcomes.
+	Commissioner Role = "commissioner"
+)
+
+// Roles lists every role, in the order people usually name them.
+var Roles = []Role{PoliceCoordinator, Provider, VictimLinkWorker, Referrer, Commissioner}
+
+func roleNames() []string {
+	out := make([]string, len(Roles))
+	for i, r := range Roles {
+		out[i] = string(r)
+	}
+	return out
+}
+
+// Class is a class of data in a referral.
+type Class string
+
+// Classes of data.
+const (
+	// PersonalIdentifier: names and dates of birth of the person referred
+	// and of the referrer.
+	PersonalIdentifier Class = "personal-identifier"
+	// ContactDetail: addresses, phone numbers, emails and contacts.
+	ContactDetail Class = "contact-detail"
+	// SpecialCategory: health, gender and the agencies engaged (which
+	// reveal health or other needs): special category data.
+	SpecialCategory Class = "special-category"
+	// CriminalOffence: the behaviour, orders, court dates, risk and
+	// responsibility: criminal offence data.
+	CriminalOffence Class = "criminal-offence"
+	// VictimDetail: everything about victims and children.
+	VictimDetail Class = "victim-detail"
+	// Administrative: the referral's reference, form and date, the
+	// referrer's organisation and role, and the consent to share.
+	Administrative Class = "administrative"
+)
+
+// AllClasses lists every class.
+var AllClasses = []Class{PersonalIdentifier, ContactDetail, SpecialCategory, CriminalOffence, VictimDetail, Administrative}
+
+func classNames() []string {
+	out := make([]string, len(AllClasses))
+	for i, c := range AllClasses {
+		out[i] = string(c)
+	}
+	return out
+}
+
+// Classification is the class of every referral field, by JSON path with
+// [] for list items. A field missing here is withheld from every role (and
+// a test fails), so that a new field is never shared by accident.
+var Classification = map[string]Class{
+	"id":                                   Administrative,
+	"form":                                 Administrative,
+	"dateSent":                             Administrative,
+	"referrer.name":                        PersonalIdentifier,
+	"referrer.organisation":                Administrative,
+	"referrer.role":                        Administrative,
+	"referrer.phone":                       ContactDetail,
+	"referrer.email":                       ContactDetail,
+	"subject.name":                         PersonalIdentifier,
+	"subject.address":                      ContactDetail,
+	"subject.phone":                        ContactDetail,
+	"subject.email":                        ContactDetail,
+	"subject.dateOfBirth":                  PersonalIdentifier,
+	"subject.gender":                       SpecialCategory,
+	"subject.subjectToSPO":                 CriminalOffence,
+	"subject.acceptsResponsibility":        CriminalOffence,
+	"subject.substanceMisuse":              SpecialCategory,
+	"subject.mentalHealth":                 SpecialCategory,
+	"subject.consentsToInformationSharing": Administrative,
+	"subject.currentOrder":                 CriminalOffence,
+	"subject.likelyOrder":                  CriminalOffence,
+	"subject.nextCourtDate":                CriminalOffence,
+	"behaviourSummary":                     CriminalOffence,
+	"otherAgencies[].name":                 SpecialCategory,
+	"otherAgencies[].contact":              ContactDetail,
+	"otherAgencies[].nature":               SpecialCategory,
+	"victims[].name":                       VictimDetail,
+	"victims[].dateOfBirth":                VictimDetail,
+	"victims[].address":                    VictimDetail,
+	"victims[].gender":                     VictimDetail,
+	"victims[].relationship":               VictimDetail,
+	"victims[].knownToSupportService":      VictimDetail,
+	"victims[].reasonNotKnown":             VictimDetail,
+	"victims[].awareOfSupportServices":     VictimDetail,
+	"victims[].servicesProvided":           VictimDetail,
+	"victims[].consentsToContact":          VictimDetail,
+	"victims[].wantsUpdates":               VictimDetail,
+	"victims[].supportServiceContact":      VictimDetail,
+	"children[].dateOfBirth":               VictimDetail,
+	"children[].livesWithSubject":          VictimDetail,
+	"riskToStaff.present":                  CriminalOffence,
+	"riskToStaff.details":                  CriminalOffence,
+	"immediateRisk":                        CriminalOffence,
+	"riskAssessment.instrument":            CriminalOffence,
+	"riskAssessment.score":                 CriminalOffence,
+	"riskAssessment.completedOn":           CriminalOffence,
+	"riskAssessment.professionalJudgement": CriminalOffence,
+	"riskAssessment.incidentsLast6Months":  CriminalOffence,
+}
+
+// identifiers are the fields whose values identify or locate a person, and
+// how to find their values in free text. A role that may not see one has
+// its value blanked wherever else it appears in what the role sees.
+var identifiers = map[string]tokenKind{
+	"referrer.name":                   nameToken,
+	"referrer.phone":                  phoneToken,
+	"referrer.email":                  wholeToken,
+	"subject.name":                    nameToken,
+	"subject.address":                 placeToken,
+	"subject.phone":                   phoneToken,
+	"subject.email":                   wholeToken,
+	"subject.dateOfBirth":             dateToken,
+	"otherAgencies[].contact":         placeToken,
+	"victims[].name":                  nameToken,
+	"victims[].dateOfBirth":           dateToken,
+	"victims[].address":               placeToken,
+	"victims[].supportServiceContact": placeToken,
+	"children[].dateOfBirth":          dateToken,
+}
+
+// forbidden are classes no pack may let a role see, whatever its sharing
+// policy says: the floor of victim safety and data protection.
+var forbidden = map[Role][]Class{
+	// The provider works with the person referred: it never sees where a
+	// victim or child is, who they are, or how to reach them.
+	Provider: {VictimDetail},
+	// The victim link worker never sees the person referred's contact
+	// details.
+	VictimLinkWorker: {ContactDetail},
+	// The commissioner sees no personal data at all.
+	Commissioner: {PersonalIdentifier, ContactDetail, SpecialCategory, CriminalOffence, VictimDetail},
+}
+
+var forbiddenWhy = map[Role]string{
+	Provider:         "The provider works with the person referred and must never see a victim's or child's name, address, date of birth or contact details.",
+	VictimLinkWorker: "The victim link worker must never see the contact details of the person referred.",
+	Commissioner:     "The commissioner must see no personal data at all, only administrative data.",
+}
+
+// Sharing is a pack's information-sharing policy: the classes of data each
+// role may see. It is immutable and safe for concurrent use.
+type Sharing struct {
+	sees map[Role][]Class
+}
+
+// Sees returns the classes role may see, and whether role is a role.
+func (s *Sharing) Sees(role string) ([]Class, bool) {
+	if s == nil {
+		return nil, false
+	}
+	c, ok := s.sees[Role(role)]
+	return slices.Clone(c), ok
+}
+
+// Visible reports whether role may see the field at path (a JSON path
+// with [] for list items, as in Classification).
+func (s *Sharing) Visible(role, path string) bool {
+	class, ok := Classification[path]
+	if !ok || s == nil {
+		return false
+	}
+	return slices.Contains(s.sees[Role(role)], class)
+}
+
+func parseSharing(f *yamlsrc.File, pos yamlsrc.Positions, spec map[string][]string, problems *diag.List) *Sharing {
+	if spec == nil {
+		add(problems, f, pos, "sharing", "missing-sharing", "The file has no sharing policy",
+			fmt.Sprintf("Add `sharing:` listing, for each role (%s), the classes of data it may see: %s.", diag.Quoted(roleNames()), diag.Quoted(classNames())))
+		return nil
+	}
+	s := &Sharing{sees: map[Role][]Class{}}
+	for name, classes := range spec {
+		path := yamlsrc.Field("sharing", name)
+		role := Role(name)
+		if !slices.Contains(Roles, role) {
+			addKey(problems, f, pos, path, "unknown-role", fmt.Sprintf("%q is not a role", name),
+				fmt.Sprintf("The roles are %s.%s", diag.Quoted(roleNames()), diag.DidYouMean(name, roleNames())))
+			continue
+		}
+		list := []Class{}
+		for i, c := range classes {
+			at := yamlsrc.Index(path, i)
+			class := Class(c)
+			switch {
+			case !slices.Contains(AllClasses, class):
+				add(problems, f, pos, at, "unknown-class", fmt.Sprintf("%q is not a class of data", c),
+					fmt.Sprintf("The classes are %s.%s", diag.Quoted(classNames()), diag.DidYouMean(c, classNames())))
+			case slices.Contains(forbidden[role], class):
+				add(problems, f, pos, at, "forbidden-sharing", fmt.Sprintf("The %s may never see %s data", name, c),
+					forbiddenWhy[role]+" Remove "+c+" from its list.")
+			case !slices.Contains(list, class):
+				list = append(list, class)
+			}
+		}
+		s.sees[role] = list
+	}
+	for _, role := range Roles {
+		if _, ok := spec[string(role)]; !ok {
+			add(problems, f, pos, "sharing", "missing-role", fmt.Sprintf("The sharing policy does not say what the %s sees", role),
+				fmt.Sprintf("Add `%s:` with the classes of data it may see (an empty list [] for none).", role))
+		}
+	}
+	return s
+}
+
+// UnknownRoleError is returned for a role that is not one of Roles.
+type UnknownRoleError struct {
+	Role string
+}
+
+func (e *UnknownRoleError) Error() string {
+	msg := fmt.Sprintf("%q is not a role; the roles are %s.", e.Role, diag.Quoted(roleNames()))
+	return msg + diag.DidYouMean(e.Role, roleNames())
+}
+
+// Redact returns the referral as role may see it: a deep copy that shares
+// nothing with r (no pointer, slice or map), holding only the fields whose
+// class the role sees. Withheld fields are left empty (absent in JSON); a
+// withheld yes/no answer is absent too, so a view is for reading, not for
+// assessing. Lists keep their length, so that victim and child indexes in
+// actions still match.
+//
+// Free text the role sees is cleaned of identifiers it may not see: a
+// victim's name, address, date of birth or contact in the behaviour summary
+// shows as [redacted], and so does a field the role may see whose value is
+// a victim's address (a person referred who lives with the victim). Parts
+// of a victim's name that the role sees anyway (a surname shared with the
+// person referred) are kept.
+//
+// An unknown role is an *UnknownRoleError, with a suggestion.
+func (s *Sharing) Redact(r *referral.Referral, role string) (*referral.Referral, error) {
+	if s == nil {
+		return nil, errors.New("there is no sharing policy")
+	}
+	sees, ok := s.sees[Role(role)]
+	if !ok {
+		return nil, &UnknownRoleError{Role: role}
+	}
+	if r == nil {
+		return nil, errors.New("there is no referral to redact")
+	}
+	out := new(referral.Referral)
+	copyVisible(reflect.ValueOf(out).Elem(), reflect.ValueOf(r).Elem(), "", sees)
+	sc := newScrubber(r, sees)
+	sc.clean(reflect.ValueOf(out).Elem(), "")
+	return out, nil
+}
+
+var (
+	dateType      = reflect.TypeFor[referral.Date]()
+	birthDateType = reflect.TypeFor[referral.BirthDate]()
+)
+
+// isLeaf reports whether values of t are single answers rather than groups
+// or lists of answers.
+func isLeaf(t reflect.Type) bool {
+	if t == dateType || t == birthDateType {
+		return true
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Slice, reflect.Map, reflect.Array:
+		return false
+	case reflect.Pointer:
+		return isLeaf(t.Elem())
+	}
+	return true
+}
+
+// jsonName returns a struct field's JSON name, or "" when it is not
+// encoded.
+func jsonName(sf reflect.StructField) string {
+	if !sf.IsExported() {
+		return ""
+	}
+	name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+	if name == "-" {
+		return ""
+	}
+	if name == "" {
+		name = sf.Name
+	}
+	return name
+}
+
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// copyVisible copies into dst (a zero value) the answers of src that the
+// classes sees allow, allocating every pointer and slice afresh. It reports
+// whether anything was copied.
+func copyVisible(dst, src reflect.Value, path string, sees []Class) bool {
+	t := src.Type()
+	if isLeaf(t) {
+		class, ok := Classification[path]
+		if !ok || !slices.Contains(sees, class) || src.IsZero() {
+			return false
+		}
+		copyLeaf(dst, src)
+		return true
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		copied := false
+		for i := range t.NumField() {
+			name := jsonName(t.Field(i))
+			if name == "" {
+				continue
+			}
+			if copyVisible(dst.Field(i), src.Field(i), joinPath(path, name), sees) {
+				copied = true
+			}
+		}
+		return copied
+	case reflect.Pointer:
+		if src.IsNil() {
+			return false
+		}
+		v := reflect.New(t.Elem())
+		if copyVisible(v.Elem(), src.Elem(), path, sees) {
+			dst.Set(v)
+			return true
+		}
+		return false
+	case reflect.Slice:
+		if src.IsNil() {
+			return false
+		}
+		n := src.Len()
+		s := reflect.MakeSlice(t, n, n)
+		for i := range n {
+			copyVisible(s.Index(i), src.Index(i), path+"[]", sees)
+		}
+		dst.Set(s)
+		return n > 0
+	}
+	return false
+}
+
+// copyLeaf copies one answer, allocating a pointer afresh.
+func copyLeaf(dst, src reflect.Value) {
+	if src.Kind() == reflect.Pointer {
+		v := reflect.New(src.Type().Elem())
+		v.Elem().Set(src.Elem())
+		dst.Set(v)
+		return
+	}
+	dst.Set(src)
+}
