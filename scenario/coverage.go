@@ -1,7 +1,6 @@
 package scenario
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/saferpath/pathway"
+	"github.com/saferpath/pathway/referral"
 )
 
 // Kind is the kind of a rule that coverage counts.
@@ -127,8 +127,8 @@ func (c *Coverage) track(p *pathway.Pack) {
 	}
 }
 
-// Add counts the outcomes of assessment a, made under pack p.
-func (c *Coverage) Add(p *pathway.Pack, a *pathway.Assessment) {
+// Add counts the outcomes of assessment a of referral r, made under pack p.
+func (c *Coverage) Add(p *pathway.Pack, r *referral.Referral, a *pathway.Assessment) {
 	if a == nil || p == nil {
 		return
 	}
@@ -156,7 +156,7 @@ func (c *Coverage) Add(p *pathway.Pack, a *pathway.Assessment) {
 	if v == nil {
 		return
 	}
-	for id, outcomes := range actionOutcomes(v, a) {
+	for id, outcomes := range actionOutcomes(v, r, a) {
 		for _, o := range outcomes {
 			count(string(KindAction), id, o)
 		}
@@ -235,7 +235,6 @@ func (c *Coverage) WriteText(w io.Writer) error {
 	_ = tw.Flush()
 	fmt.Fprintf(&b, "\nRule coverage: %d of %d rules seen both to pass and to fail (%.1f%%).\n", covered, len(rules), c.Percent())
 	if missing := slices.DeleteFunc(rules, RuleCoverage.Covered); len(missing) > 0 {
-		slices.SortStableFunc(missing, func(a, b RuleCoverage) int { return cmp.Compare(a.Source, b.Source) })
 		b.WriteString("Not covered:\n")
 		for _, r := range missing {
 			var want []string

@@ -292,10 +292,9 @@ func packIDs(p *pathway.Pack) ids {
 				out.rules = append(out.rules, r.ID)
 			case KindProgramme:
 				out.programmes = append(out.programmes, r.ID)
-			case KindAction:
-				out.actions = append(out.actions, r.ID)
 			}
 		}
+		out.actions = append(out.actions, actionIDs(v)...)
 	}
 	for _, s := range []*[]string{&out.rules, &out.programmes, &out.actions} {
 		slices.Sort(*s)

@@ -124,7 +124,7 @@ func Run(ctx context.Context, files []*File, cov *Coverage) []*Result {
 		for _, c := range f.Cases {
 			res := c.Run(ctx)
 			if cov != nil {
-				cov.Add(c.pack, res.Assessment)
+				cov.Add(c.pack, c.referral, res.Assessment)
 			}
 			out = append(out, res)
 		}

@@ -47,7 +47,7 @@ func Test(t *testing.T, pack *pathway.Pack, fsys fs.FS, patterns ...string) *Cov
 			for _, c := range f.Cases {
 				t.Run(c.Name, func(t *testing.T) {
 					res := c.Run(t.Context())
-					cov.Add(c.pack, res.Assessment)
+					cov.Add(c.pack, c.referral, res.Assessment)
 					if !res.Passed() {
 						var b strings.Builder
 						_ = res.WriteText(&b)
