@@ -79,6 +79,9 @@ func (d *Diagnostic) Text() string {
 	return b.String()
 }
 
+// maxSnippet is the widest stretch of a line a snippet shows.
+const maxSnippet = 100
+
 // snippet draws the excerpt line with its number and a caret line.
 func snippet(excerpt string, r Range) string {
 	line := strings.TrimRight(strings.ReplaceAll(excerpt, "\t", " "), "\r\n")
@@ -89,6 +92,13 @@ func snippet(excerpt string, r Range) string {
 		width = r.End.Column - r.Start.Column
 	}
 	start := r.Start.Column - 1
+	if runes := []rune(line); len(runes) > maxSnippet {
+		// Show a window of the line around the range.
+		from := max(0, min(start-maxSnippet/2, len(runes)-maxSnippet))
+		line = "…" + string(runes[from:from+maxSnippet]) + "…"
+		start = start - from + 1
+		width = min(width, maxSnippet)
+	}
 	n := utf8.RuneCountInString(line)
 	if start > n {
 		start = n

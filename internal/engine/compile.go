@@ -104,6 +104,10 @@ func compile(text string, schema *Schema, src Source, want Kind) (*Program, diag
 	types := typesFor(schema)
 	opts := append(exprOptions(), expr.Env(reflect.New(types.root).Elem().Interface()), expr.MaxNodes(MaxNodes))
 	checked, err := expr.Compile(text, append(opts, expr.Optimize(false))...)
+	if err != nil && strings.Contains(err.Error(), "maximum allowed") {
+		return nil, diag.List{loc.diag(0, 0, "too-complex", "The condition is too complex",
+			fmt.Sprintf("A condition may have at most %d parts (names, values and operators). Split it into several rules.", MaxNodes))}
+	}
 	if err != nil {
 		return nil, diag.List{loc.fromExprError(err, "type-error", types.names)}
 	}
@@ -191,8 +195,17 @@ func (c *checker) resolve(n ast.Node) []*Field {
 		}
 	case *ast.MemberNode:
 		base := c.resolve(n.Node)
+		if base == nil {
+			return nil
+		}
 		prop, ok := n.Property.(*ast.StringNode)
-		if base == nil || !ok {
+		if !ok {
+			// An index into a list (victims[0]) reads one of its items:
+			// the reads stand for every item, so that a missing answer
+			// in any of them is noticed.
+			if last := base[len(base)-1]; last.Kind == KindList {
+				return append(slices.Clip(base), itemOf(last))
+			}
 			return nil
 		}
 		last := base[len(base)-1]
@@ -264,6 +277,12 @@ func (c *checker) walk(n ast.Node) {
 	}
 }
 
+// itemOf is a stand-in object for an item of list field lf, with the
+// list's members and no getter of its own: reads skip it.
+func itemOf(lf *Field) *Field {
+	return &Field{Name: lf.Name, Kind: KindObject, Fields: lf.Fields, path: lf.path + "[]"}
+}
+
 func (c *checker) record(chain []*Field) {
 	if chain == nil {
 		return
@@ -328,9 +347,7 @@ func (c *checker) builtin(n *ast.BuiltinNode) {
 	var item []*Field
 	if chain := c.resolve(n.Arguments[0]); chain != nil {
 		if lf := chain[len(chain)-1]; lf.Kind == KindList {
-			// The item is a stand-in object with the list's members and
-			// no getter of its own: reads skip it.
-			item = append(slices.Clip(chain), &Field{Name: lf.Name, Kind: KindObject, Fields: lf.Fields, path: lf.path + "[]"})
+			item = append(slices.Clip(chain), itemOf(lf))
 		}
 	}
 	for _, a := range n.Arguments[1:] {

@@ -62,6 +62,9 @@ func TestEval(t *testing.T) {
 		{name: "ternary with unknown condition and equal branches", expr: `(subject.mentalHealth == "none" ? true : true)`,
 			edit: func(r *referral.Referral) { r.Subject.MentalHealth = "" }, want: True},
 		{name: "general path", expr: `upper(subject.gender) == "MALE"`, want: True},
+		{name: "general path with an index reads every item", expr: `victims[1].consentsToContact == true`,
+			want: Unknown, missing: []string{"victims[1].consentsToContact"}},
+		{name: "general path with an index", expr: `victims[0].relationship == "ex-partner"`, want: True},
 		{name: "general path unknown", expr: `upper(subject.mentalHealth) == "NONE"`,
 			edit: func(r *referral.Referral) { r.Subject.MentalHealth = "" }, want: Unknown, missing: []string{"subject.mentalHealth"}},
 	}
@@ -105,4 +108,36 @@ func TestCompileProblems(t *testing.T) {
 			t.Log(problems[0].Text())
 		})
 	}
+}
+
+func TestBoundedEvaluation(t *testing.T) {
+	r := sample()
+	for range 3000 {
+		r.Victims = append(r.Victims, referral.Victim{Relationship: referral.RelationshipFamily})
+	}
+	env := &Env{Root: r, Today: r.DateSent, Index: -1}
+	tests := []struct{ name, expr string }{
+		{"nested predicates over a long list", `any(victims, any(victims, .relationship == "stranger"))`},
+		{"general path over a long list", `len(map(victims, .relationship)) > 0`},
+		{"general path building a large range", `len(1..10000000) > 0`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, problems := Compile(tt.expr, ReferralSchema(), Source{})
+			require.Empty(t, problems)
+			res := p.Eval(env)
+			assert.Equal(t, Unknown, res.Outcome, "a rule that cannot finish within its budget is unknown, never decided")
+			assert.Error(t, res.Err)
+		})
+	}
+}
+
+func TestNodeLimit(t *testing.T) {
+	expr := "riskAssessment.score"
+	for range 500 {
+		expr += "+1"
+	}
+	_, problems := Compile(expr+" > 3", ReferralSchema(), Source{})
+	require.NotEmpty(t, problems)
+	assert.Equal(t, "too-complex", problems[0].Code)
 }

@@ -73,16 +73,26 @@ func (ct *checkTypes) goType(f *Field) reflect.Type {
 	return reflect.TypeFor[any]()
 }
 
+// MaxVMItems bounds the length of a list copied into the VM's
+// environment, so that an oversized input cannot exhaust memory.
+const MaxVMItems = 1000
+
+var errTooManyItems = fmt.Errorf("a list has more than %d items, too many to evaluate this condition", MaxVMItems)
+
 // vmEnv builds the VM's environment for env: a value of the check type
 // filled from the schema's getters. Missing answers are zero values; the
 // general path only runs when every answer a rule reads is present.
-func (ct *checkTypes) vmEnv(s *Schema, env *Env) any {
+func (ct *checkTypes) vmEnv(s *Schema, env *Env) (any, error) {
 	v := reflect.New(ct.root).Elem()
-	fill(v, s.Fields, env)
-	return v.Interface()
+	if !fill(v, s.Fields, env) {
+		return nil, errTooManyItems
+	}
+	return v.Interface(), nil
 }
 
-func fill(dst reflect.Value, fields []*Field, parent any) {
+// fill copies the answers under parent into dst. It reports false when a
+// list is too long to copy.
+func fill(dst reflect.Value, fields []*Field, parent any) bool {
 	for i, f := range fields {
 		val := f.Get(parent)
 		out := dst.Field(i)
@@ -102,22 +112,34 @@ func fill(dst reflect.Value, fields []*Field, parent any) {
 		case KindDate:
 			out.Set(reflect.ValueOf(val.Date().Time()))
 		case KindObject:
-			fill(out, f.Fields, val.O)
+			if !fill(out, f.Fields, val.O) {
+				return false
+			}
 		case KindList:
 			n := f.Len(val.O)
+			if n > MaxVMItems {
+				return false
+			}
 			s := reflect.MakeSlice(out.Type(), n, n)
 			for j := range n {
-				fill(s.Index(j), f.Fields, f.Item(val.O, j))
+				if !fill(s.Index(j), f.Fields, f.Item(val.O, j)) {
+					return false
+				}
 			}
 			out.Set(s)
 		}
 	}
+	return true
 }
 
 // runVM evaluates the program on expr's VM with the memory budget.
 func (p *Program) runVM(env *Env) (Value, error) {
+	vmEnv, err := p.types.vmEnv(p.schema, env)
+	if err != nil {
+		return Missing, err
+	}
 	machine := vm.VM{MemoryBudget: MemoryBudget}
-	out, err := machine.Run(p.vm, p.types.vmEnv(p.schema, env))
+	out, err := machine.Run(p.vm, vmEnv)
 	if err != nil {
 		return Missing, err
 	}
