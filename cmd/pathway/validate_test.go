@@ -111,7 +111,7 @@ func TestSchemaCommand(t *testing.T) {
 		stderr string
 	}{
 		{name: "referral", args: []string{"schema", "referral"}, code: 0, stdout: `"$schema": "https://json-schema.org/draft/2020-12/schema"`},
-		{name: "unknown name", args: []string{"schema", "nope"}, code: 2, stderr: `there is no schema "nope": choose referral`},
+		{name: "unknown name", args: []string{"schema", "nope"}, code: 2, stderr: `there is no schema "nope": choose `},
 		{name: "no name", args: []string{"schema"}, code: 2, stderr: "schema needs one name"},
 		{name: "help", args: []string{"schema", "--help"}, code: 0, stdout: "pathway schema NAME"},
 		{name: "completion of names", args: []string{"__complete", "schema", ""}, code: 0, stdout: "referral"},
