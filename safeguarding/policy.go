@@ -82,6 +82,22 @@ func Parse(f *yamlsrc.File) (*Policy, diag.List) {
 	return p, problems
 }
 
+// Read parses data, a safeguarding.yaml file named name in diagnostics,
+// and then its policy, as Parse does. Every problem is returned at once.
+func Read(name string, data []byte) (*Policy, diag.List) {
+	f, problems := yamlsrc.Parse(name, data)
+	if f == nil {
+		return nil, problems
+	}
+	p, more := Parse(f)
+	problems = append(problems, more...)
+	if problems.HasErrors() {
+		problems.Sort()
+		return nil, problems
+	}
+	return p, problems
+}
+
 // ScoreRanges returns each configured instrument's score range, for
 // validating referrals with referral.WithScoreRanges. The map is shared:
 // callers must not modify it.
