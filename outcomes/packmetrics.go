@@ -1,0 +1,270 @@
+package outcomes
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/saferpath/pathway/diag"
+	"github.com/saferpath/pathway/internal/engine"
+	"github.com/saferpath/pathway/internal/yamlsrc"
+)
+
+// Aggregates a pack metric may use.
+const (
+	// AggregateCount counts the events its filter selects.
+	AggregateCount = "count"
+	// AggregateSum adds up a number field over the events selected.
+	AggregateSum = "sum"
+	// AggregateMean averages a number field over the events selected.
+	AggregateMean = "mean"
+	// AggregateRate is, of the events `over` selects, the percentage that
+	// `when` also selects.
+	AggregateRate = "rate"
+)
+
+var aggregates = []string{AggregateCount, AggregateSum, AggregateMean, AggregateRate}
+
+// numberFields are the event fields sum and mean can aggregate.
+var numberFields = []string{"victims", "children", "value"}
+
+// metricSpec is one metric as outcomes.yaml writes it.
+type metricSpec struct {
+	ID          string         `json:"id"`
+	Title       string         `json:"title"`
+	Description string         `json:"description"`
+	Source      string         `json:"source"`
+	Unit        string         `json:"unit"`
+	Aggregate   string         `json:"aggregate"`
+	When        yamlsrc.Scalar `json:"when"`
+	Of          string         `json:"of"`
+	Over        yamlsrc.Scalar `json:"over"`
+}
+
+type metricsFile struct {
+	Metrics []metricSpec `json:"metrics"`
+}
+
+// eventInput is what a metric's filter reads: the event and its case.
+type eventInput struct {
+	e *Event
+	c *CaseView
+}
+
+func evIn(p any) *eventInput { return p.(*engine.Env).Root.(*eventInput) }
+
+// EventSchema is what the filters of outcomes.yaml read: every field of an
+// event by its JSON name, and the event's case after the event as `stage`
+// (referred, assessed, allocated, started, completed, partially-completed
+// or withdrawn) and `caseProgramme` (the programme it was allocated to).
+var EventSchema = sync.OnceValue(func() *engine.Schema {
+	text := func(name string, get func(*eventInput) string) *engine.Field {
+		return &engine.Field{Name: name, Kind: engine.KindText, Get: func(p any) engine.Value { return engine.Text(get(evIn(p))) }}
+	}
+	enum := func(name, enum string, values []string, get func(*eventInput) string) *engine.Field {
+		f := text(name, get)
+		f.Enum, f.Values = enum, values
+		return f
+	}
+	var typeNames, reasonNames []string
+	for _, t := range types {
+		typeNames = append(typeNames, string(t))
+	}
+	for _, r := range reasons {
+		reasonNames = append(reasonNames, string(r))
+	}
+	var stages []string
+	for st := StageReferred; st <= StageWithdrawn; st++ {
+		stages = append(stages, st.String())
+	}
+	return engine.NewSchema(
+		text("case", func(in *eventInput) string { return in.e.Case }),
+		enum("type", "type", typeNames, func(in *eventInput) string { return string(in.e.Type) }),
+		&engine.Field{Name: "on", Kind: engine.KindDate, Get: func(p any) engine.Value { return engine.DateValue(evIn(p).e.On) }},
+		text("programme", func(in *eventInput) string { return in.e.Programme }),
+		enum("reason", "reason", reasonNames, func(in *eventInput) string { return string(in.e.Reason) }),
+		&engine.Field{Name: "victims", Kind: engine.KindInt, Get: func(p any) engine.Value { return engine.Int(int64(evIn(p).e.Victims)) }},
+		&engine.Field{Name: "children", Kind: engine.KindInt, Get: func(p any) engine.Value { return engine.Int(int64(evIn(p).e.Children)) }},
+		text("instrument", func(in *eventInput) string { return in.e.Instrument }),
+		enum("phase", "phase", []string{string(Pre), string(Post)}, func(in *eventInput) string { return string(in.e.Phase) }),
+		&engine.Field{Name: "value", Kind: engine.KindFloat, Get: func(p any) engine.Value { return engine.Float(evIn(p).e.Value) }},
+		enum("stage", "stage", stages, func(in *eventInput) string {
+			if in.c.Stage == StageNone {
+				return ""
+			}
+			return in.c.Stage.String()
+		}),
+		text("caseProgramme", func(in *eventInput) string { return in.c.Programme }),
+	)
+})
+
+// ParseMetrics reads a rule pack's outcomes.yaml: the metrics it adds to
+// every report, each a filter over events (an expression through the same
+// engine as every rule) and an aggregate (count, sum, mean or rate). Every
+// problem is returned at once, at file:line:col. Pass the metrics to a
+// report with WithMetrics.
+//
+// A filter selects an event when it is true for it; an event a filter
+// cannot decide (it reads a field the event does not have, such as the
+// programme of a referred event) is not selected. Only events dated in the
+// report's period count.
+func ParseMetrics(f *yamlsrc.File) ([]Metric, diag.List) {
+	var raw metricsFile
+	pos, problems := yamlsrc.Decode(f, f.Root, "", &raw)
+	var out []Metric
+	seen := map[string]bool{}
+	for i, s := range raw.Metrics {
+		path := yamlsrc.Index("metrics", i)
+		at := func(field, code, summary, detail string) {
+			p := yamlsrc.Field(path, field)
+			problems = append(problems, f.Diag(pos.Node(p), code, summary, detail, p))
+		}
+		for _, need := range []struct{ field, value, what string }{
+			{"id", s.ID, "an id, such as withdrawals-disengaged, that reports use"},
+			{"title", s.Title, "a short title for reports"},
+			{"description", s.Description, "a description of exactly what is counted"},
+			{"source", s.Source, "the document that asks for the figure"},
+			{"unit", s.Unit, "a unit: count, percent, days or a short word"},
+		} {
+			if need.value == "" {
+				at(need.field, "missing-"+need.field, "The metric has no "+need.field, fmt.Sprintf("Every metric needs %s. Add `%s:` to it.", need.what, need.field))
+			}
+		}
+		if s.ID != "" && (!engine.ValidID(s.ID) || isStandard(s.ID)) {
+			at("id", "bad-id", fmt.Sprintf("%q cannot be a metric id here", s.ID),
+				"Ids are lower-case words joined by hyphens, and must not repeat a standard metric's id (referrals, completions, ...) or start with score-change.")
+		}
+		if seen[s.ID] && s.ID != "" {
+			at("id", "duplicate-id", fmt.Sprintf("The metric id %q is used twice", s.ID), "Give each metric its own id.")
+		}
+		seen[s.ID] = true
+		if !slices.Contains(aggregates, s.Aggregate) {
+			at("aggregate", "bad-aggregate", "`aggregate` is not one of the allowed values",
+				fmt.Sprintf("Say how events are combined: %s.%s", diag.Quoted(aggregates), diag.DidYouMean(s.Aggregate, aggregates)))
+		}
+		needsOf := s.Aggregate == AggregateSum || s.Aggregate == AggregateMean
+		switch {
+		case needsOf && !slices.Contains(numberFields, s.Of):
+			at("of", "bad-of", "`of` must name a number field of the events",
+				fmt.Sprintf("A %s adds up %s.%s", s.Aggregate, diag.Quoted(numberFields), diag.DidYouMean(s.Of, numberFields)))
+		case !needsOf && s.Of != "":
+			at("of", "of-not-used", "`of` is only for sum and mean", "Remove `of:`, or set `aggregate: sum` or `mean`.")
+		}
+		when := compileFilter(f, pos, path, "when", s.When, &problems)
+		var over *engine.Program
+		switch {
+		case s.Aggregate == AggregateRate && s.Over.Node == nil:
+			at("over", "missing-over", "A rate needs `over`",
+				"Say which events the rate is out of, such as over: type in [\"completed\", \"partially-completed\", \"withdrawn\"].")
+		case s.Aggregate == AggregateRate:
+			over = compileFilter(f, pos, path, "over", s.Over, &problems)
+		case s.Over.Node != nil:
+			at("over", "over-not-used", "`over` is only for a rate", "Remove `over:`, or set `aggregate: rate`.")
+		}
+		if when == nil || (s.Aggregate == AggregateRate && over == nil) || problems.HasErrors() {
+			continue
+		}
+		out = append(out, packMetric(s, when, over))
+	}
+	return out, problems
+}
+
+func compileFilter(f *yamlsrc.File, pos yamlsrc.Positions, path, field string, s yamlsrc.Scalar, problems *diag.List) *engine.Program {
+	p := yamlsrc.Field(path, field)
+	if s.Node == nil {
+		*problems = append(*problems, f.Diag(pos.Node(p), "missing-"+field, "The metric has no filter",
+			"Say which events count in `when`, such as when: type == \"withdrawn\" && reason == \"disengaged\".", p))
+		return nil
+	}
+	prog, errs := engine.Compile(s.Value, EventSchema(), engine.Source{File: f.Name, Src: f.Src, Node: s.Node})
+	for _, d := range errs {
+		d.Path = p
+	}
+	*problems = append(*problems, errs...)
+	return prog
+}
+
+func isStandard(id string) bool {
+	if strings.HasPrefix(id, MetricScoreChangePrefix) || strings.HasPrefix(id, "score-change") {
+		return true
+	}
+	return slices.ContainsFunc(standardMetrics, func(m Metric) bool { return m.ID == id })
+}
+
+func packMetric(s metricSpec, when, over *engine.Program) Metric {
+	return Metric{ID: s.ID, Title: s.Title, Unit: s.Unit, Description: s.Description,
+		New: func(p Period) Measure { return &packMeasure{spec: s, when: when, over: over, period: p} }}
+}
+
+// packMeasure accumulates one pack metric over a report run.
+type packMeasure struct {
+	spec       metricSpec
+	when, over *engine.Program
+	period     Period
+	n, d       float64 // selected events (or the sum), and the rate's denominator
+}
+
+func (m *packMeasure) Observe(e Event, c CaseView) error {
+	if !m.period.Contains(e.On) {
+		return nil
+	}
+	env := &engine.Env{Root: &eventInput{e: &e, c: &c}, Today: e.On, Index: -1}
+	selected := func(p *engine.Program) (bool, error) {
+		res := p.Eval(env)
+		if res.Err != nil {
+			return false, fmt.Errorf("metric %s: %v", m.spec.ID, res.Err)
+		}
+		return res.Outcome == engine.True, nil
+	}
+	ok, err := selected(m.when)
+	if err != nil {
+		return err
+	}
+	if m.over != nil {
+		// A rate counts, out of the events `over` selects, those `when`
+		// also selects.
+		in, err := selected(m.over)
+		if err != nil {
+			return err
+		}
+		if !in {
+			return nil
+		}
+		m.d++
+	}
+	if !ok {
+		return nil
+	}
+	switch m.spec.Of {
+	case "victims":
+		m.n += float64(e.Victims)
+	case "children":
+		m.n += float64(e.Children)
+	case "value":
+		m.n += e.Value
+	default:
+		m.n++
+	}
+	if m.spec.Aggregate == AggregateMean {
+		m.d++
+	}
+	return nil
+}
+
+func (m *packMeasure) Value() (float64, bool) {
+	switch m.spec.Aggregate {
+	case AggregateMean:
+		if m.d == 0 {
+			return 0, false
+		}
+		return m.n / m.d, true
+	case AggregateRate:
+		if m.d == 0 {
+			return 0, false
+		}
+		return math.Round(1000*m.n/m.d) / 10, true
+	}
+	return m.n, true
+}
