@@ -17,6 +17,7 @@ import (
 	"github.com/saferpath/pathway/eligibility"
 	"github.com/saferpath/pathway/internal/engine"
 	"github.com/saferpath/pathway/internal/yamlsrc"
+	"github.com/saferpath/pathway/outcomes"
 	"github.com/saferpath/pathway/programmes"
 	"github.com/saferpath/pathway/referral"
 	"github.com/saferpath/pathway/safeguarding"
@@ -58,6 +59,8 @@ type Version struct {
 	// Safeguarding is the version's victim-safety policy, from
 	// safeguarding.yaml; nil (and no actions listed) without that file.
 	Safeguarding *safeguarding.Policy
+	// Outcomes are the metrics outcomes.yaml adds to every report.
+	Outcomes []outcomes.Metric
 }
 
 // Name returns the pack's name.
@@ -100,6 +103,19 @@ func (p *Pack) InForce(d referral.Date) (*Version, error) {
 		e.Versions = append(e.Versions, fmt.Sprintf("%s (%s to %s)", v.Version, v.Effective.From, v.Effective.To))
 	}
 	return nil, e
+}
+
+// Nearest returns the version in force on d; when none is, the latest
+// version that starts on or before d; when none does, the earliest. Reports
+// use it to pick the metrics for a period ending on d.
+func (p *Pack) Nearest(d referral.Date) *Version {
+	best := p.versions[0]
+	for _, v := range p.versions {
+		if !v.Effective.From.After(d) {
+			best = v
+		}
+	}
+	return best
 }
 
 // Option configures Load. Options that cannot apply return an error.
@@ -319,6 +335,11 @@ func loadVersion(fsys fs.FS, dir string, cfg config) (*Version, diag.List) {
 		pol, errs := safeguarding.Parse(f)
 		problems = append(problems, errs...)
 		v.Safeguarding = pol
+	}
+	if f := files[OutcomesFile]; f != nil {
+		ms, errs := outcomes.ParseMetrics(f)
+		problems = append(problems, errs...)
+		v.Outcomes = ms
 	}
 	problems = append(problems, v.checkIDs()...)
 	return v, problems

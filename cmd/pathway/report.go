@@ -18,7 +18,7 @@ import (
 func init() { commands = append(commands, newReportCmd) }
 
 func newReportCmd() *cobra.Command {
-	var period, from, to, format string
+	var period, from, to, format, rules string
 	cmd := &cobra.Command{
 		Use:   "report [--period P | --from DATE --to DATE] [--format md|json|csv|html] EVENTS",
 		Short: "Outcome report for a period from a case event log",
@@ -38,6 +38,11 @@ lifecycle. If any event has a problem, every problem is listed as
 file:line:col and no report is written: a report from a log with mistakes
 would publish a miscount.
 
+The rule pack's outcomes.yaml adds its own metrics after the standard ones:
+those of the pack version in force on the period's last day (or, when none
+is, the latest version begun by then). With no --rules, the embedded kent
+pack is used.
+
 Formats: md (Markdown, the default), json, csv, and html (one self-contained
 page with charts, for offline use).
 
@@ -56,9 +61,14 @@ error or a file that cannot be read.`,
 			if err != nil {
 				return usageErr("--format: %v", err)
 			}
-			return runReport(cmd, args[0], p, f)
+			pack, err := loadPack(rules, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			return runReport(cmd, args[0], p, f, outcomes.WithMetrics(pack.Nearest(p.To).Outcomes...))
 		},
 	}
+	rulesFlag(cmd, &rules)
 	cmd.Flags().StringVar(&period, "period", "", "financial year (2023/24) or quarter (2023/24-Q1)")
 	cmd.Flags().StringVar(&from, "from", "", "first day of a custom period, YYYY-MM-DD (with --to)")
 	cmd.Flags().StringVar(&to, "to", "", "last day of a custom period, YYYY-MM-DD (with --from)")
@@ -111,7 +121,7 @@ func problemText(err error) string {
 }
 
 // runReport reads the log, computes the report and writes it.
-func runReport(cmd *cobra.Command, name string, p outcomes.Period, f outcomes.Format) error {
+func runReport(cmd *cobra.Command, name string, p outcomes.Period, f outcomes.Format, opts ...outcomes.Option) error {
 	stderr := cmd.ErrOrStderr()
 	var in io.Reader
 	if name == "-" {
@@ -129,7 +139,7 @@ func runReport(cmd *cobra.Command, name string, p outcomes.Period, f outcomes.Fo
 			defer func() { _ = bar.Clear() }()
 		}
 	}
-	rep, problems := outcomes.Compute(name, in, p)
+	rep, problems := outcomes.Compute(name, in, p, opts...)
 	if slices.ContainsFunc(problems, func(d *diag.Diagnostic) bool { return d.Code == outcomes.CodeReadError }) {
 		writeProblems(stderr, problems)
 		return exitCode(2)
