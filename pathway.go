@@ -109,7 +109,7 @@ func (p *Pack) Assess(ctx context.Context, r *referral.Referral, opts ...AssessO
 	if problems.HasErrors() {
 		problems.Sort()
 		a.Decision = Invalid
-		a.Problems = problems
+		a.Problems = withoutExcerpts(problems)
 	} else {
 		a.decide(v, env)
 	}
@@ -119,6 +119,18 @@ func (p *Pack) Assess(ctx context.Context, r *referral.Referral, opts ...AssessO
 		return nil, err
 	}
 	return a, nil
+}
+
+// withoutExcerpts copies problems without their source lines: a line of a
+// referral may hold a personal detail, and assessments are shared.
+func withoutExcerpts(problems diag.List) diag.List {
+	out := make(diag.List, len(problems))
+	for i, d := range problems {
+		c := *d
+		c.Excerpt = ""
+		out[i] = &c
+	}
+	return out
 }
 
 // pick chooses the version: by label when asked, else the one in force on

@@ -210,6 +210,9 @@ func TestInvalidReferralStillAssessed(t *testing.T) {
 	assert.Equal(t, pathway.Invalid, a.Decision)
 	assert.NotEmpty(t, a.Problems)
 	assert.Empty(t, a.Rules, "nothing but safeguarding is evaluated for an invalid referral")
+	for _, d := range a.Problems {
+		assert.Empty(t, d.Excerpt, "an assessment never carries a line of the referral: it may hold personal data")
+	}
 	assert.Empty(t, a.Programmes)
 }
 
