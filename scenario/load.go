@@ -134,6 +134,11 @@ func (l *loader) load(name string) (*File, diag.List) {
 	}
 	sf, problems := yamlsrc.Parse(display, data)
 	if sf == nil {
+		for _, d := range problems {
+			if d.Code == "syntax" && flowIndex.MatchString(d.Excerpt) {
+				d.Detail += " In braces {...}, a path with a list index must be quoted (\"victims[0].consentsToContact\": false); or write `set:` as a block, one path a line."
+			}
+		}
 		return nil, problems
 	}
 	if sf.Root.Kind != yaml.MappingNode {
@@ -303,7 +308,10 @@ func packIDs(p *pathway.Pack) ids {
 	return out
 }
 
-var indexPattern = regexp.MustCompile(`\[[0-9]+\]`)
+var (
+	indexPattern = regexp.MustCompile(`\[[0-9]+\]`)
+	flowIndex    = regexp.MustCompile(`\{[^}"']*[A-Za-z]\[[0-9]+\]`)
+)
 
 // checkExpect checks the expectations of one case.
 func checkExpect(sf *yamlsrc.File, pos yamlsrc.Positions, p string, raw rawExpect, known ids) (Expect, diag.List) {
