@@ -38,6 +38,11 @@ type rangeSpec struct {
 
 func parseInstruments(f *yamlsrc.File, pos yamlsrc.Positions, specs []instrumentSpec, problems *diag.List) ([]*Instrument, map[referral.Instrument]referral.ScoreRange) {
 	known := referral.Enums["instrument"]
+	if len(specs) == 0 {
+		add(problems, f, pos, "instruments", "no-instruments", "The file has no risk instruments",
+			fmt.Sprintf("Add `instruments:` with an entry for each instrument the referral form allows (%s): its id, title, score range and, if it has one, its MARAC threshold.", diag.Quoted(known)))
+		return nil, nil
+	}
 	var out []*Instrument
 	ranges := map[referral.Instrument]referral.ScoreRange{}
 	seen := map[string]string{}
@@ -78,12 +83,12 @@ func parseInstruments(f *yamlsrc.File, pos yamlsrc.Positions, specs []instrument
 				in.Range.Max = *s.Range.Max
 			}
 			if in.Range.Min < 0 {
-				add(problems, f, pos, at("range.min"), "bad-range", "A score range cannot start below 0",
+				add(problems, f, pos, yamlsrc.Field(at("range"), "min"), "bad-range", "A score range cannot start below 0",
 					"Risk scores count answers or points, so they start at 0 or more. Correct `min`.")
 				ok = false
 			}
 			if in.Range.Max < in.Range.Min {
-				add(problems, f, pos, at("range.max"), "bad-range", "The score range ends before it starts",
+				add(problems, f, pos, yamlsrc.Field(at("range"), "max"), "bad-range", "The score range ends before it starts",
 					fmt.Sprintf("`max` (%d) must be at least `min` (%d). Correct the range.", in.Range.Max, in.Range.Min))
 				ok = false
 			}
@@ -159,17 +164,18 @@ func parseMARAC(f *yamlsrc.File, pos yamlsrc.Positions, s *maracSpec, problems *
 			"Name the protocol the criteria come from in `source`.")
 	}
 	flag := func(name string, v *bool) bool {
-		if v == nil {
+		if v == nil && !present(pos, "marac."+name) {
 			add(problems, f, pos, "marac."+name, "missing-"+name, fmt.Sprintf("The MARAC criteria do not say whether %s counts", name),
 				fmt.Sprintf("Add `%s: true` (or false, to turn the criterion off).", name))
 			return false
 		}
-		return *v
+		return v != nil && *v
 	}
 	m.VisibleHighRisk = flag("visibleHighRisk", s.VisibleHighRisk)
 	m.ProfessionalJudgement = flag("professionalJudgement", s.ProfessionalJudgement)
 	if e := s.PotentialEscalation; e != nil {
 		switch {
+		case e.Incidents == nil && present(pos, "marac.potentialEscalation.incidents"):
 		case e.Incidents == nil:
 			add(problems, f, pos, "marac.potentialEscalation.incidents", "missing-incidents", "Potential escalation has no number of incidents",
 				"Add `incidents:`, the number of incidents that shows potential escalation (3 in Kent and Medway).")
@@ -180,6 +186,7 @@ func parseMARAC(f *yamlsrc.File, pos yamlsrc.Positions, s *maracSpec, problems *
 			m.EscalationIncidents = *e.Incidents
 		}
 		switch {
+		case e.Months == nil && present(pos, "marac.potentialEscalation.months"):
 		case e.Months == nil:
 			add(problems, f, pos, "marac.potentialEscalation.months", "missing-months", "Potential escalation has no number of months",
 				fmt.Sprintf("Add `months: %d`.", formMonths))

@@ -144,6 +144,13 @@ func addKey(problems *diag.List, f *yamlsrc.File, pos yamlsrc.Positions, path, c
 	*problems = append(*problems, f.Diag(n, code, summary, detail, path))
 }
 
+// present reports whether the value at path was in the file (it may have
+// been of the wrong type, which Decode has reported).
+func present(pos yamlsrc.Positions, path string) bool {
+	_, ok := pos[path]
+	return ok
+}
+
 // checkRole reports a role name that is not one of Roles.
 func checkRole(problems *diag.List, f *yamlsrc.File, pos yamlsrc.Positions, path, role string) bool {
 	if slices.Contains(Roles, Role(role)) {

@@ -94,6 +94,10 @@ func parseTriggers(f *yamlsrc.File, pos yamlsrc.Positions, specs []triggerSpec, 
 		at := func(field string) string { return yamlsrc.Field(path, field) }
 		ok := true
 		need := func(field string, empty bool, what string) {
+			if empty && present(pos, at(field)) {
+				ok = false // of the wrong type: Decode said so
+				return
+			}
 			if empty {
 				add(problems, f, pos, at(field), "missing-"+field, fmt.Sprintf("The trigger has no %s", field),
 					fmt.Sprintf("Every trigger needs %s. Add `%s:` to it.", what, field))
@@ -166,7 +170,8 @@ func parseTriggers(f *yamlsrc.File, pos yamlsrc.Positions, specs []triggerSpec, 
 			Text: s.Text, Tell: slices.Clip(s.Tell), IfUnknown: ifUnknown, EstablishText: s.EstablishText})
 	}
 	for i, s := range specs {
-		if s.ID == "" || (s.IfUnknown != "" && s.IfUnknown != string(Establish)) {
+		if s.ID == "" || first[s.ID] != yamlsrc.Field(yamlsrc.Index("triggers", i), "id") ||
+			(s.IfUnknown != "" && s.IfUnknown != string(Establish)) {
 			continue
 		}
 		if where, clash := first[EstablishPrefix+s.ID]; clash {
