@@ -296,8 +296,8 @@ func TestRoleViews(t *testing.T) {
 		}},
 		{"commissioner", func(t *testing.T, v *referral.Referral) {
 			want := &referral.Referral{ID: r.ID, Form: r.Form, DateSent: r.DateSent,
-				Referrer: referral.Referrer{Organisation: r.Referrer.Organisation, Role: r.Referrer.Role},
-				Subject:  referral.Subject{ConsentsToInformationSharing: referral.Yes()},
+				Referrer:      referral.Referrer{Organisation: r.Referrer.Organisation, Role: r.Referrer.Role},
+				Subject:       referral.Subject{ConsentsToInformationSharing: referral.Yes()},
 				OtherAgencies: make([]referral.Agency, 2), Victims: make([]referral.Victim, 2), Children: make([]referral.Child, 2)}
 			assert.Equal(t, want, v)
 		}},
