@@ -1,0 +1,247 @@
+// Package policydoc writes a rule pack as a policy document in Markdown, for
+// the people who approve the rules: per version, its dates and sources, its
+// criteria and exclusions, its programmes with their figures, and its
+// safety actions, each with its wording, its condition as written and
+// where it comes from. The document is generated, so it always says what
+// the rules do.
+package policydoc
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/saferpath/pathway"
+	"github.com/saferpath/pathway/internal/engine"
+	"github.com/saferpath/pathway/programmes"
+	"github.com/saferpath/pathway/referral"
+	"github.com/saferpath/pathway/safeguarding"
+)
+
+// Write writes pack p as Markdown to w: the latest version first. The
+// output depends only on the pack's files, so a document kept beside the
+// rules can be checked for being up to date.
+func Write(w io.Writer, p *pathway.Pack) error {
+	var b strings.Builder
+	versions := p.Versions()
+	slices.Reverse(versions)
+	fmt.Fprintf(&b, "# Rule pack `%s`\n\n", p.Name())
+	fmt.Fprintf(&b, "This document is generated from the rule pack by `pathway docs`; do not edit it by hand.\n")
+	fmt.Fprintf(&b, "It describes %d version(s), the latest first. Each version is in force from its first to its last day, both inclusive;\n", len(versions))
+	b.WriteString("a referral is assessed under the version in force on the date it was sent.\n\n")
+	b.WriteString("| version | in force | title |\n|---|---|---|\n")
+	for _, v := range versions {
+		fmt.Fprintf(&b, "| [%s](#version-%s) | %s to %s | %s |\n", v.Version, anchor(v.Version), long(v.Effective.From), long(v.Effective.To), cell(v.Title))
+	}
+	for _, v := range versions {
+		writeVersion(&b, v)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeVersion(b *strings.Builder, v *pathway.Version) {
+	fmt.Fprintf(b, "\n## Version %s\n\n", v.Version)
+	fmt.Fprintf(b, "**%s**\n\n", v.Title)
+	fmt.Fprintf(b, "- In force: %s to %s (both inclusive).\n", long(v.Effective.From), long(v.Effective.To))
+	fmt.Fprintf(b, "- Sources: %s\n", v.Source)
+	fmt.Fprintf(b, "- Rule files: `%s`\n", v.Dir)
+	if v.Eligibility != nil {
+		b.WriteString("\n### Referral criteria\n\nEvery criterion must be met, unless a programme open to the referral waives it.\n")
+		for _, r := range v.Eligibility.Criteria {
+			writeRule(b, &r.Rule, "Met when")
+		}
+		b.WriteString("\n### Exclusions\n\nA referral to which any exclusion applies is not suitable.\n")
+		for _, r := range v.Eligibility.Exclusions {
+			writeRule(b, &r.Rule, "Applies when")
+		}
+	}
+	if v.Programmes != nil {
+		writeProgrammes(b, v.Programmes)
+	}
+	if v.Safeguarding != nil {
+		writeSafeguarding(b, v.Safeguarding)
+	}
+}
+
+func writeRule(b *strings.Builder, r *engine.Rule, when string) {
+	fmt.Fprintf(b, "\n#### %s (`%s`)\n\n", r.Title, r.ID)
+	fmt.Fprintf(b, "%s\n\n", r.Description)
+	fmt.Fprintf(b, "%s:\n\n```\n%s\n```\n\n", when, strings.TrimSpace(r.Program.Text()))
+	fmt.Fprintf(b, "- Reason given: %s\n", r.Because)
+	fmt.Fprintf(b, "- Source: %s\n", r.Source)
+	fmt.Fprintf(b, "- Written at: `%s`\n", r.Origin())
+}
+
+func writeProgrammes(b *strings.Builder, c *programmes.Catalogue) {
+	b.WriteString("\n### Programmes\n\nAn eligible referral is offered every programme whose condition holds and that waives every criterion it does not meet.\n\n")
+	b.WriteString("| programme | addresses | delivery | sessions | session length | facilitators | places | funded |\n|---|---|---|---|---|---|---|---|\n")
+	for _, p := range c.Programmes {
+		places := "no fixed number"
+		switch {
+		case p.IsGroup():
+			n, _ := p.Capacity()
+			places = fmt.Sprintf("%d groups of up to %d (%d)", p.Groups, p.GroupSize, n)
+		case p.Places > 0:
+			places = strconv.Itoa(p.Places)
+		}
+		fmt.Fprintf(b, "| %s (`%s`) | %s | %s | %s | %s | %s | %s | %s to %s |\n", cell(p.Title), p.ID, p.Addresses, p.Delivery,
+			orDash(p.Sessions), hours(p.SessionHours), orDash(p.Facilitators), places, long(p.Funding.From), long(p.Funding.To))
+	}
+	for _, p := range c.Programmes {
+		fmt.Fprintf(b, "\n#### %s (`%s`)\n\n", p.Name, p.ID)
+		fmt.Fprintf(b, "%s\n\n", p.Description)
+		if p.Model != "" {
+			fmt.Fprintf(b, "- Model: %s\n", p.Model)
+		}
+		if p.Staff != "" {
+			fmt.Fprintf(b, "- Staff: %s\n", p.Staff)
+		}
+		if len(p.Waives) > 0 {
+			fmt.Fprintf(b, "- Waives the criteria: %s\n", codes(p.Waives))
+		}
+		fmt.Fprintf(b, "- Suits a referral when:\n\n```\n%s\n```\n\n", strings.TrimSpace(p.Program.Text()))
+		fmt.Fprintf(b, "- Reason given: %s\n", p.Because)
+		fmt.Fprintf(b, "- Source: %s\n", p.Source)
+		fmt.Fprintf(b, "- Written at: `%s`\n", p.Origin())
+	}
+}
+
+func writeSafeguarding(b *strings.Builder, s *safeguarding.Policy) {
+	b.WriteString("\n### Safety actions\n\nActions are worked out for every referral, whatever the decision, and for an invalid form from whatever could be read. ")
+	b.WriteString("A victim-level action is raised once for each victim it applies to, a child-level one once for each child.\n\n")
+	b.WriteString("| action | for | owner | due | tell | if it cannot be decided |\n|---|---|---|---|---|---|\n")
+	for _, t := range s.Triggers {
+		fmt.Fprintf(b, "| %s (`%s`) | %s | %s | %s | %s | %s |\n", cell(t.Title), t.ID, scope(t.Scope), t.Owner, due(t.DueWithinDays),
+			orNone(strings.Join(t.Tell, ", ")), ifUnknown(t))
+	}
+	for _, t := range s.Triggers {
+		fmt.Fprintf(b, "\n#### %s (`%s`)\n\n", t.Title, t.ID)
+		fmt.Fprintf(b, "%s\n\n", t.Description)
+		fmt.Fprintf(b, "Raised when:\n\n```\n%s\n```\n\n", strings.TrimSpace(t.Program.Text()))
+		fmt.Fprintf(b, "- Instruction to the %s: %s\n", t.Owner, t.Text)
+		if t.IfUnknown == safeguarding.Establish {
+			fmt.Fprintf(b, "- When it cannot be decided (`%s%s`): %s\n", safeguarding.EstablishPrefix, t.ID, establishText(t))
+		}
+		fmt.Fprintf(b, "- Reason given: %s\n", t.Because)
+		fmt.Fprintf(b, "- Source: %s\n", t.Source)
+		fmt.Fprintf(b, "- Written at: `%s`\n", t.Origin())
+	}
+	if len(s.Instruments) > 0 {
+		b.WriteString("\n### Risk instruments\n\n| instrument | scores | visible high risk at |\n|---|---|---|\n")
+		for _, in := range s.Instruments {
+			rng := fmt.Sprintf("%d to %d", in.Range.Min, in.Range.Max)
+			if in.Range.Max == referral.Unbounded {
+				rng = fmt.Sprintf("%d or more", in.Range.Min)
+			}
+			th := "no threshold"
+			if in.HasThreshold {
+				th = strconv.Itoa(in.Threshold)
+			}
+			fmt.Fprintf(b, "| %s (`%s`) | %s | %s |\n", cell(in.Title), in.ID, rng, th)
+		}
+	}
+	m := s.MARAC
+	b.WriteString("\n### MARAC referral criteria\n\n")
+	var crit []string
+	if m.VisibleHighRisk {
+		crit = append(crit, "visible high risk: a score at or above its instrument's threshold")
+	}
+	if m.ProfessionalJudgement {
+		crit = append(crit, "professional judgement")
+	}
+	if m.EscalationIncidents > 0 {
+		crit = append(crit, fmt.Sprintf("potential escalation: %d or more incidents in %d months", m.EscalationIncidents, m.EscalationMonths))
+	}
+	if len(crit) == 0 {
+		b.WriteString("None are set.\n")
+	}
+	for _, c := range crit {
+		fmt.Fprintf(b, "- %s\n", c)
+	}
+	if m.Source != "" {
+		fmt.Fprintf(b, "\nSource: %s\n", m.Source)
+	}
+}
+
+// establishText is the instruction to find out a trigger's missing answers.
+func establishText(t *safeguarding.Trigger) string {
+	if t.EstablishText != "" {
+		return t.EstablishText
+	}
+	return "find out the missing answers, then decide."
+}
+
+func ifUnknown(t *safeguarding.Trigger) string {
+	switch t.IfUnknown {
+	case safeguarding.Act:
+		return "act anyway"
+	case safeguarding.Ignore:
+		return "nothing"
+	}
+	return "establish the answers"
+}
+
+func scope(s safeguarding.Scope) string {
+	switch s {
+	case safeguarding.ScopeVictim:
+		return "each victim"
+	case safeguarding.ScopeChild:
+		return "each child"
+	}
+	return "the referral"
+}
+
+func due(days int) string {
+	switch days {
+	case 0:
+		return "the same day"
+	case 1:
+		return "within 1 day"
+	}
+	return fmt.Sprintf("within %d days", days)
+}
+
+func long(d referral.Date) string {
+	if d.IsZero() {
+		return "—"
+	}
+	return d.Time().Format("2 January 2006")
+}
+
+func hours(h float64) string {
+	if h == 0 {
+		return "—"
+	}
+	return strconv.FormatFloat(h, 'f', -1, 64) + " h"
+}
+
+func orDash(n int) string {
+	if n == 0 {
+		return "—"
+	}
+	return strconv.Itoa(n)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func codes(ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = "`" + id + "`"
+	}
+	return strings.Join(out, ", ")
+}
+
+// cell escapes a table cell.
+func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+// anchor is the heading anchor GitHub makes for "Version 2022-08".
+func anchor(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "-")) }
