@@ -359,3 +359,27 @@ func TestBothVersionsHaveTheSameTriggers(t *testing.T) {
 		})
 	}
 }
+
+// A policy is safe for concurrent use: run with -race.
+func TestConcurrentUse(t *testing.T) {
+	p := loadPolicy(t)
+	r := base()
+	r.ImmediateRisk = nil
+	r.Victims = append(r.Victims, referral.Victim{Name: "Two", Relationship: "partner", ConsentsToContact: referral.Yes()})
+	r.Children = []referral.Child{{}, {}}
+	want := summary(p.Actions(r, r.DateSent))
+	done := make(chan []string)
+	for range 8 {
+		go func() {
+			var got []string
+			for range 50 {
+				got = summary(p.Actions(r, r.DateSent))
+				_, _ = p.Redact(r, "provider")
+			}
+			done <- got
+		}()
+	}
+	for range 8 {
+		assert.Equal(t, want, <-done)
+	}
+}

@@ -238,6 +238,7 @@ type UnknownRoleError struct {
 	Role string
 }
 
+// Error names the role, the roles there are and the closest one.
 func (e *UnknownRoleError) Error() string {
 	msg := fmt.Sprintf("%q is not a role; the roles are %s.", e.Role, diag.Quoted(roleNames()))
 	return msg + diag.DidYouMean(e.Role, roleNames())
