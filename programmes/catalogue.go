@@ -3,7 +3,10 @@
 // buys, and which referrals it suits) and the capacity ledger that replays
 // case events into places used, places free, waiting lists and groups.
 //
-// A Catalogue is immutable and safe for concurrent use.
+// A Catalogue is immutable and safe for concurrent use, and so is a History
+// (the part of an event log that capacity depends on). A Ledger, built by
+// replaying a History as on a date, is mutable and not safe for concurrent
+// use.
 package programmes
 
 import (

@@ -417,15 +417,26 @@ type History struct {
 	latest referral.Date
 }
 
-// step is one event that bears on places.
+// step is one event that bears on places: 24 bytes.
 type step struct {
-	day   referral.Date
-	rank  int32 // the case id's place in byte order
-	cas   int32 // index into cases
-	line  int32
-	prog  int32 // index into progs (allocated only)
-	event outcomes.Type
+	day  referral.Date
+	rank int32 // the case id's place in byte order
+	cas  int32 // index into cases
+	line int32
+	prog int32 // index into progs (allocated only)
+	kind stepKind
 }
+
+// stepKind is the type of a step's event.
+type stepKind uint8
+
+const (
+	stepAllocated stepKind = iota
+	stepStarted
+	stepWithdrawn
+)
+
+var stepTypes = [...]outcomes.Type{stepAllocated: outcomes.Allocated, stepStarted: outcomes.Started, stepWithdrawn: outcomes.Withdrawn}
 
 // ReadHistory reads a JSON Lines case event log from r with
 // outcomes.ReadEvents, which checks every event and every case's
@@ -441,7 +452,15 @@ func ReadHistory(name string, r io.Reader) (*History, diag.List) {
 		if e.On.After(h.latest) {
 			h.latest = e.On
 		}
-		if e.Type != outcomes.Allocated && e.Type != outcomes.Started && e.Type != outcomes.Withdrawn {
+		var kind stepKind
+		switch e.Type {
+		case outcomes.Allocated:
+			kind = stepAllocated
+		case outcomes.Started:
+			kind = stepStarted
+		case outcomes.Withdrawn:
+			kind = stepWithdrawn
+		default:
 			return nil
 		}
 		ci, ok := caseIdx[e.Case]
@@ -450,7 +469,7 @@ func ReadHistory(name string, r io.Reader) (*History, diag.List) {
 			caseIdx[e.Case] = ci
 			h.cases = append(h.cases, e.Case)
 		}
-		s := step{day: e.On, cas: ci, line: int32(e.Line), prog: -1, event: e.Type}
+		s := step{day: e.On, cas: ci, line: int32(e.Line), prog: -1, kind: kind}
 		if e.Type == outcomes.Allocated {
 			pi, ok := progIdx[e.Programme]
 			if !ok {
@@ -510,7 +529,7 @@ func (h *History) Replay(cat *Catalogue, on referral.Date) (*Ledger, diag.List) 
 		if s.day.After(on) {
 			break
 		}
-		e := outcomes.Event{Line: int(s.line), Case: h.cases[s.cas], Type: s.event, On: s.day}
+		e := outcomes.Event{Line: int(s.line), Case: h.cases[s.cas], Type: stepTypes[s.kind], On: s.day}
 		if s.prog >= 0 {
 			e.Programme = h.progs[s.prog]
 		}

@@ -478,3 +478,54 @@ func interleave(rng *rand.Rand, cs [][]string) []string {
 	}
 	return out
 }
+
+func TestReplayListsAtMostMaxProblems(t *testing.T) {
+	log := new(eventLog)
+	for i := 1; i <= 40+outcomes.MaxProblems+5; i++ {
+		log.allocate(caseID(i), "2023-01-01", "cobi").start(caseID(i), "2023-02-01")
+	}
+	l, problems := replay(t, log.String(), "")
+	require.Len(t, problems, outcomes.MaxProblems+1)
+	last := problems[len(problems)-1]
+	assert.Equal(t, outcomes.CodeTooManyProblems, last.Code)
+	assert.Equal(t, "5 more problems not listed", last.Summary)
+	assert.Equal(t, diag.Warning, last.Severity)
+	assert.False(t, problems.HasErrors())
+	a := account(t, l, "cobi")
+	assert.Len(t, a.Waiting, outcomes.MaxProblems+5)
+	assert.Equal(t, 40, a.Started)
+}
+
+func TestLedgerWithoutCatalogue(t *testing.T) {
+	l := programmes.NewLedger(nil, referral.MustDate("2024-01-01"))
+	err := l.Apply(outcomes.Event{Line: 3, Case: "C-1", Type: outcomes.Allocated, On: referral.MustDate("2023-01-01"), Programme: "cobi"})
+	require.Error(t, err)
+	assert.Equal(t, programmes.CodeUnknownProgramme, diag.From(err)[0].Code)
+	assert.Empty(t, l.Accounts())
+}
+
+// FuzzReplay checks that no event log, however broken, panics the reader
+// or the ledger, and that replaying a history twice gives the same ledger.
+func FuzzReplay(f *testing.F) {
+	f.Add([]byte(new(eventLog).allocateMany("cobi", 1, 42).withdraw("C-3", day(50)).String()))
+	f.Add([]byte(new(eventLog).allocateMany("da-groupwork", 1, 10).start("C-1", day(11)).String()))
+	f.Add([]byte(new(eventLog).allocate("C-1", "2025-04-01", "cobbi").String()))
+	f.Add([]byte("not json\n{\"case\":\"C-1\"}\n"))
+	cat := kent(f, "2022-08")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		h, _ := programmes.ReadHistory("events.jsonl", bytes.NewReader(data))
+		a, pa := h.Replay(cat, referral.Date{})
+		b, pb := h.Replay(cat, referral.Date{})
+		if !assert.ObjectsAreEqual(a.Accounts(), b.Accounts()) || len(pa) != len(pb) {
+			t.Fatal("two replays of one history differ")
+		}
+		for _, acc := range a.Accounts() {
+			if acc.Capped && (acc.Used > acc.Places || acc.Free < 0) {
+				t.Fatalf("%s uses %d of %d places", acc.ID, acc.Used, acc.Places)
+			}
+			if acc.Group && len(acc.Groups) > acc.FundedGroups {
+				t.Fatalf("%s opened %d of %d groups", acc.ID, len(acc.Groups), acc.FundedGroups)
+			}
+		}
+	})
+}
