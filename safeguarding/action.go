@@ -40,26 +40,28 @@ type Action struct {
 // read. Actions never fails; a trigger that cannot be evaluated counts as
 // undecided.
 func (p *Policy) Actions(r *referral.Referral, today referral.Date) []Action {
-	out := []Action{}
 	if p == nil || r == nil {
-		return out
+		return []Action{}
 	}
+	out := make([]Action, 0, len(p.Triggers)+len(r.Victims)+len(r.Children))
 	sc := &scope{policy: p}
 	env := &engine.Env{Root: r, Today: today, Scope: sc, Index: -1}
+	s := engine.NewSession(env)
+	defer s.Close()
 	for _, t := range p.Triggers {
 		switch t.Scope {
 		case ScopeReferral:
-			out = t.appendAction(out, p, env, r)
+			out = t.appendAction(out, p, s, env, r)
 		case ScopeVictim:
 			for i := range r.Victims {
 				sc.victim, env.Index = &r.Victims[i], i
-				out = t.appendAction(out, p, env, r)
+				out = t.appendAction(out, p, s, env, r)
 			}
 			sc.victim, env.Index = nil, -1
 		case ScopeChild:
 			for i := range r.Children {
 				sc.child, env.Index = &r.Children[i], i
-				out = t.appendAction(out, p, env, r)
+				out = t.appendAction(out, p, s, env, r)
 			}
 			sc.child, env.Index = nil, -1
 		}
@@ -68,9 +70,9 @@ func (p *Policy) Actions(r *referral.Referral, today referral.Date) []Action {
 	return out
 }
 
-// appendAction evaluates t for env and appends the action it calls for.
-func (t *Trigger) appendAction(out []Action, p *Policy, env *engine.Env, r *referral.Referral) []Action {
-	res := t.Program.Eval(env)
+// appendAction evaluates t in session s, whose Env is env, and appends the action it calls for.
+func (t *Trigger) appendAction(out []Action, p *Policy, s *engine.Session, env *engine.Env, r *referral.Referral) []Action {
+	res := s.Eval(t.Program)
 	a := Action{ID: t.ID, Owner: t.Owner, DueWithinDays: t.DueWithinDays, Text: t.Text}
 	switch res.Outcome {
 	case engine.True:
