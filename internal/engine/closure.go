@@ -119,6 +119,9 @@ func (c *closures) member(n ast.Node) (evalFn, error) {
 		// A chain of members from the top (subject.gender) is read in one
 		// closure; anything else reads its object first.
 		if mids, ok := c.rootChain(n.Node); ok {
+			if fast := fastReader(c.schema, f); fast != nil {
+				return fast, nil
+			}
 			return chainReader(mids, f), nil
 		}
 		obj, err := c.compile(n.Node)
@@ -291,6 +294,9 @@ func (c *closures) binary(n *ast.BinaryNode) (evalFn, error) {
 			return c.textEquals(n.Right, lit.Value, op == "!=")
 		}
 	}
+	if fn, ok, err := c.againstLiteral(n); ok || err != nil {
+		return fn, err
+	}
 	l, err := c.compile(n.Left)
 	if err != nil {
 		return nil, err
@@ -352,20 +358,7 @@ func (c *closures) binary(n *ast.BinaryNode) (evalFn, error) {
 			if a.K == KindMissing || b.K == KindMissing {
 				return unknown(a, b)
 			}
-			k, ok := compare(a, b)
-			if !ok {
-				fr.fail(fmt.Errorf("cannot compare %s with %s", a.K.Describe(), b.K.Describe()))
-				return Missing
-			}
-			switch op {
-			case "<":
-				return Bool(k < 0)
-			case "<=":
-				return Bool(k <= 0)
-			case ">":
-				return Bool(k > 0)
-			}
-			return Bool(k >= 0)
+			return generalCompare(fr, op, a, b)
 		}, nil
 	case "+", "-", "*", "/", "%":
 		return func(fr *frame) Value {
@@ -468,6 +461,87 @@ func (c *closures) in(n *ast.BinaryNode, neg bool) (evalFn, error) {
 		}
 		return Bool(neg)
 	}, nil
+}
+
+// againstLiteral compiles the common shapes x == true, x != false and
+// x <= 84 (a yes/no or whole-number answer against a literal on the right)
+// without the general comparison.
+func (c *closures) againstLiteral(n *ast.BinaryNode) (evalFn, bool, error) {
+	var lit Value
+	switch r := n.Right.(type) {
+	case *ast.BoolNode:
+		if n.Operator != "==" && n.Operator != "!=" {
+			return nil, false, nil
+		}
+		lit = Bool(r.Value)
+	case *ast.IntegerNode:
+		lit = Int(int64(r.Value))
+	default:
+		return nil, false, nil
+	}
+	var test func(a int64) bool
+	b := lit.I
+	switch n.Operator {
+	case "==":
+		test = func(a int64) bool { return a == b }
+	case "!=":
+		test = func(a int64) bool { return a != b }
+	case "<":
+		test = func(a int64) bool { return a < b }
+	case "<=":
+		test = func(a int64) bool { return a <= b }
+	case ">":
+		test = func(a int64) bool { return a > b }
+	case ">=":
+		test = func(a int64) bool { return a >= b }
+	default:
+		return nil, false, nil
+	}
+	x, err := c.compile(n.Left)
+	if err != nil {
+		return nil, false, err
+	}
+	yes, no := Bool(true), Bool(false)
+	kind := lit.K
+	return func(fr *frame) Value {
+		a := x(fr)
+		if a.K != kind {
+			if a.K == KindMissing {
+				return a
+			}
+			// Mixed numbers, or a nil: the general comparison decides.
+			return generalCompare(fr, n.Operator, a, lit)
+		}
+		if test(a.I) {
+			return yes
+		}
+		return no
+	}, true, nil
+}
+
+// generalCompare compares two present values as the general == and <
+// closures do.
+func generalCompare(fr *frame, op string, a, b Value) Value {
+	switch op {
+	case "==":
+		return Bool(equal(a, b))
+	case "!=":
+		return Bool(!equal(a, b))
+	}
+	k, ok := compare(a, b)
+	if !ok {
+		fr.fail(fmt.Errorf("cannot compare %s with %s", a.K.Describe(), b.K.Describe()))
+		return Missing
+	}
+	switch op {
+	case "<":
+		return Bool(k < 0)
+	case "<=":
+		return Bool(k <= 0)
+	case ">":
+		return Bool(k > 0)
+	}
+	return Bool(k >= 0)
 }
 
 func allText(set []Value) ([]string, bool) {

@@ -1,6 +1,10 @@
 package engine
 
-import "github.com/saferpath/pathway/referral"
+import (
+	"sync"
+
+	"github.com/saferpath/pathway/referral"
+)
 
 func ref(p any) *referral.Referral { return p.(*Env).Root.(*referral.Referral) }
 
@@ -134,22 +138,28 @@ func childFields() []*Field {
 // exclusions, programme conditions, referral-level safeguarding triggers)
 // read: every referral field by its JSON name, and `today`. The Env's Root
 // must be a *referral.Referral.
-func ReferralSchema() *Schema {
-	return NewSchema(append(referralFields(ref), TodayField())...)
-}
+func ReferralSchema() *Schema { return referralSchema() }
+
+var referralSchema = sync.OnceValue(func() *Schema {
+	return WithRoot[referral.Referral](NewSchema(append(referralFields(ref), TodayField())...))
+})
 
 // VictimSchema is ReferralSchema plus `victim`, the current victim, for
 // victim-scoped triggers. The Env's Scope must be a *referral.Victim.
-func VictimSchema() *Schema {
+func VictimSchema() *Schema { return victimSchema() }
+
+var victimSchema = sync.OnceValue(func() *Schema {
 	victim := &Field{Name: "victim", Kind: KindObject, Alias: "victims[]", Fields: victimFields(),
 		Get: func(p any) Value { return Object(p.(*Env).Scope, p.(*Env).Scope != nil) }}
-	return NewSchema(append(referralFields(ref), TodayField(), victim)...)
-}
+	return WithRoot[referral.Referral](NewSchema(append(referralFields(ref), TodayField(), victim)...))
+})
 
 // ChildSchema is ReferralSchema plus `child`, the current child, for
 // child-scoped triggers. The Env's Scope must be a *referral.Child.
-func ChildSchema() *Schema {
+func ChildSchema() *Schema { return childSchema() }
+
+var childSchema = sync.OnceValue(func() *Schema {
 	child := &Field{Name: "child", Kind: KindObject, Alias: "children[]", Fields: childFields(),
 		Get: func(p any) Value { return Object(p.(*Env).Scope, p.(*Env).Scope != nil) }}
-	return NewSchema(append(referralFields(ref), TodayField(), child)...)
-}
+	return WithRoot[referral.Referral](NewSchema(append(referralFields(ref), TodayField(), child)...))
+})

@@ -17,6 +17,8 @@
 package engine
 
 import (
+	"reflect"
+	"unsafe"
 	"math"
 	"strings"
 
@@ -94,6 +96,7 @@ type Field struct {
 	Alias string
 
 	path string // JSON path template, "victims[].relationship"
+	lay  layout // where it lives in the root struct, for the fast path
 }
 
 // Path returns the field's JSON path, with [] where a list index goes.
@@ -109,9 +112,23 @@ func (f *Field) Member(name string) *Field {
 	return nil
 }
 
-// Schema is the set of top-level names a kind of rule can read.
+// Schema is the set of top-level names a kind of rule can read. A Schema
+// is immutable once made.
 type Schema struct {
 	Fields []*Field
+	// base returns the root struct's address for the fast path; nil when
+	// the schema has none.
+	base func(*Env) unsafe.Pointer
+}
+
+// WithRoot returns s set up to read answers of the root struct (of type T,
+// the Env's Root being a *T) straight from memory where they are plain
+// fields, as hand-written Go would. It must be called before the schema is
+// used.
+func WithRoot[T any](s *Schema) *Schema {
+	setLayout(s.Fields, reflect.TypeFor[T](), 0)
+	s.base = func(e *Env) unsafe.Pointer { return unsafe.Pointer(e.Root.(*T)) }
+	return s
 }
 
 // NewSchema links fields into a schema, computing their paths.
