@@ -17,10 +17,10 @@
 package engine
 
 import (
-	"reflect"
-	"unsafe"
 	"math"
+	"reflect"
 	"strings"
+	"unsafe"
 
 	"github.com/saferpath/pathway/referral"
 )
