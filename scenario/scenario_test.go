@@ -47,6 +47,7 @@ func TestLoadProblems(t *testing.T) {
 	}{
 		{name: "unknown keys, pack names, ids, decisions and paths", file: "keys"},
 		{name: "set paths and values", file: "set"},
+		{name: "ids the pack does not have", file: "ids"},
 		{name: "a list index inside braces", file: "syntax"},
 	}
 	for _, tt := range tests {
