@@ -68,8 +68,6 @@ func Example() {
 	// Safeguarding actions:
 	//   - victim-link-worker-contact for victim 1: The victim consents to contact. Make contact safely, offer support and agree a safety plan. (victim-link-worker, within 2 days)
 	//       tell: police-coordinator
-	//   - establish-spo-monitoring: The form does not say whether the person referred is subject to a Stalking Protection Order. Check police systems. (police-coordinator, within 2 days)
-	//       missing: subject.subjectToSPO
 	//   - establish-staff-risk-plan: The form does not say whether the person referred is a risk to staff. Ask the police co-ordinator before the first session. (provider, within 5 days)
 	//       missing: riskToStaff
 	//   - victim-updates for victim 1: The victim wants updates. Agree how they are given, and pass on starts, missed sessions, completion and exit as the provider reports them. (victim-link-worker, within 5 days)

@@ -181,8 +181,14 @@ func TestTriggers(t *testing.T) {
 
 		{"subject to an SPO", func(r *referral.Referral) { r.Subject.SubjectToSPO = referral.Yes() },
 			[]string{"spo-monitoring"}},
-		{"SPO not answered is established", func(r *referral.Referral) { r.Subject.SubjectToSPO = nil },
-			[]string{"establish-spo-monitoring[subject.subjectToSPO]"}},
+		{"SPO not answered on the COBI form is established", func(r *referral.Referral) {
+			r.Form = referral.FormCOBI
+			r.Subject.SubjectToSPO = nil
+		}, []string{"establish-spo-monitoring[subject.subjectToSPO]"}},
+		{"SPO not asked on the Healthy Relationships form", func(r *referral.Referral) { r.Subject.SubjectToSPO = nil },
+			[]string{}},
+		{"SPO answered yes on the Healthy Relationships form", func(r *referral.Referral) { r.Subject.SubjectToSPO = referral.Yes() },
+			[]string{"spo-monitoring"}},
 
 		{"one child", func(r *referral.Referral) { r.Children = []referral.Child{{}} },
 			[]string{"children-safeguarding@c0"}},
