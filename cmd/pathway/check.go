@@ -92,10 +92,14 @@ func runCheck(cmd *cobra.Command, o checkOptions, args []string) error {
 				return err
 			}
 		}
-	} else {
+	} else if len(args) > 1 || len(results) == 1 {
+		// One file: its assessment, or nothing when it could not be
+		// assessed. Several: an array of those that could.
 		var v any = results
-		if len(args) == 1 && len(results) == 1 {
+		if len(args) == 1 {
 			v = results[0]
+		} else if results == nil {
+			v = []*pathway.Assessment{}
 		}
 		if err := writeJSON(out, v); err != nil {
 			return err
