@@ -73,6 +73,7 @@ type Ledger struct {
 	cases    map[string]*holding
 	ids      []string // catalogue ids, for "did you mean"
 	quoted   string   // the ids quoted, for messages
+	quiet    bool     // build no problem text: no one will read it
 
 	// the last event applied, for the replay order check
 	lastDay  referral.Date
@@ -150,9 +151,10 @@ func (l *Ledger) Apply(e outcomes.Event) error {
 		return nil
 	}
 	if c := cmp.Or(e.On.Compare(l.lastDay), cmp.Compare(e.Case, l.lastCase)); c < 0 && !l.lastDay.IsZero() {
-		return problem(e, diag.Error, CodeReplayOrder,
-			fmt.Sprintf("case %s's %s event on %s comes after case %s's event on %s in replay order", e.Case, e.Type, e.On, l.lastCase, l.lastDay),
-			"A ledger replays events by date, then by case id, then in each case's own order, so that the same events always give the same ledger. Sort the events into that order, or use History.Replay, which does.")
+		return l.problem(e, diag.Error, CodeReplayOrder, func() (string, string) {
+			return fmt.Sprintf("case %s's %s event on %s comes after case %s's event on %s in replay order", e.Case, e.Type, e.On, l.lastCase, l.lastDay),
+				"A ledger replays events by date, then by case id, then in each case's own order, so that the same events always give the same ledger. Sort the events into that order, or use History.Replay, which does."
+		})
 	}
 	l.lastDay, l.lastCase = e.On, e.Case
 	switch e.Type {
@@ -168,17 +170,20 @@ func (l *Ledger) Apply(e outcomes.Event) error {
 
 func (l *Ledger) allocate(e outcomes.Event) error {
 	if h := l.cases[e.Case]; h != nil {
-		return problem(e, diag.Error, CodeReallocated, fmt.Sprintf("case %s is allocated a second time", e.Case),
-			fmt.Sprintf("Line %d allocates case %s to %q, but the case was already allocated to %q; a case takes one place. The allocation is refused. Remove the line, or record the first allocation's withdrawal and refer the case again under a new case id.",
-				e.Line, e.Case, e.Programme, h.programme()))
+		return l.problem(e, diag.Error, CodeReallocated, func() (string, string) {
+			return fmt.Sprintf("case %s is allocated a second time", e.Case),
+				fmt.Sprintf("Line %d allocates case %s to %q, but the case was already allocated to %q; a case takes one place. The allocation is refused. Remove the line, or record the first allocation's withdrawal and refer the case again under a new case id.",
+					e.Line, e.Case, e.Programme, h.programme())
+		})
 	}
 	a := l.byID[e.Programme]
 	if a == nil {
 		l.cases[e.Case] = &holding{id: e.Case, state: refused}
-		return problem(e, diag.Error, CodeUnknownProgramme,
-			fmt.Sprintf("case %s is allocated to %q, which is not a programme of this pack version", e.Case, e.Programme),
-			fmt.Sprintf("The programmes in force on %s are %s.%s The allocation is refused and takes no place. Correct the programme id.",
-				l.on, l.quoted, diag.DidYouMean(e.Programme, l.ids)))
+		return l.problem(e, diag.Error, CodeUnknownProgramme, func() (string, string) {
+			return fmt.Sprintf("case %s is allocated to %q, which is not a programme of this pack version", e.Case, e.Programme),
+				fmt.Sprintf("The programmes in force on %s are %s.%s The allocation is refused and takes no place. Correct the programme id.",
+					l.on, l.quoted, diag.DidYouMean(e.Programme, l.ids))
+		})
 	}
 	if w := a.p.Funding; !w.Contains(e.On) {
 		l.cases[e.Case] = &holding{id: e.Case, state: refused}
@@ -186,10 +191,11 @@ func (l *Ledger) allocate(e outcomes.Event) error {
 		if e.On.Before(w.From) {
 			when = "before its funding window opened"
 		}
-		return problem(e, diag.Error, CodeOutsideWindow,
-			fmt.Sprintf("case %s is allocated to %s on %s, %s", e.Case, a.p.ID, e.On, when),
-			fmt.Sprintf("The places of %s are funded from %s to %s, and an allocation outside those dates cannot take one. The allocation is refused. Correct its date, or count it under the pack version in force on that date.",
-				a.p.ID, w.From, w.To))
+		return l.problem(e, diag.Error, CodeOutsideWindow, func() (string, string) {
+			return fmt.Sprintf("case %s is allocated to %s on %s, %s", e.Case, a.p.ID, e.On, when),
+				fmt.Sprintf("The places of %s are funded from %s to %s, and an allocation outside those dates cannot take one. The allocation is refused. Correct its date, or count it under the pack version in force on that date.",
+					a.p.ID, w.From, w.To)
+		})
 	}
 	h := &holding{id: e.Case, acct: a}
 	l.cases[e.Case] = h
@@ -211,10 +217,11 @@ func (l *Ledger) start(e outcomes.Event) error {
 			return nil
 		}
 		h.started = true
-		return problem(e, diag.Warning, CodeStartedWhileWaiting,
-			fmt.Sprintf("case %s started %s while on its waiting list", e.Case, h.acct.p.ID),
-			fmt.Sprintf("Every funded place of %s was in use on %s, so the case had no place to start in. It keeps its place on the waiting list, and when a place comes to it, it uses it for good. Check the allocation and start dates, or the programme's places.",
-				h.acct.p.ID, e.On))
+		return l.problem(e, diag.Warning, CodeStartedWhileWaiting, func() (string, string) {
+			return fmt.Sprintf("case %s started %s while on its waiting list", e.Case, h.acct.p.ID),
+				fmt.Sprintf("Every funded place of %s was in use on %s, so the case had no place to start in. It keeps its place on the waiting list, and when a place comes to it, it uses it for good. Check the allocation and start dates, or the programme's places.",
+					h.acct.p.ID, e.On)
+		})
 	}
 	return nil
 }
@@ -250,8 +257,14 @@ func (h *holding) programme() string {
 	return h.acct.p.ID
 }
 
-// problem builds a diagnostic about event e, at its line.
-func problem(e outcomes.Event, sev diag.Severity, code, summary, detail string) *diag.Diagnostic {
+// problem builds a diagnostic about event e, at its line, with the summary
+// and detail text gives. A quiet ledger skips the text and returns a shared
+// diagnostic with the code and severity alone.
+func (l *Ledger) problem(e outcomes.Event, sev diag.Severity, code string, text func() (summary, detail string)) *diag.Diagnostic {
+	if l.quiet {
+		return &diag.Diagnostic{Severity: sev, Code: code}
+	}
+	summary, detail := text()
 	d := &diag.Diagnostic{Severity: sev, Code: code, Summary: summary, Detail: detail}
 	if e.Line > 0 {
 		d.Range = diag.Range{Start: diag.Pos{Line: e.Line, Column: 1}}
@@ -539,6 +552,7 @@ func (h *History) Replay(cat *Catalogue, on referral.Date) (*Ledger, diag.List) 
 				d = diag.From(err)[0]
 			}
 			if len(problems) == outcomes.MaxProblems {
+				l.quiet = true // only counted from now on
 				unlisted++
 				unlistedErrors = unlistedErrors || d.Severity == diag.Error
 				continue
