@@ -59,9 +59,13 @@ func New(from, to *pathway.Pack) *Comparison {
 // VersionFor returns the version of p that a referral dated d is assessed
 // under, as if p were in force on d: the version in force on d; else the
 // latest version in force before d (a draft's dates may not reach d yet);
-// else, for a date before every version, the earliest.
+// else, for a date before every version, the earliest. A referral with no
+// date (an invalid one) gets the latest, as Pack.Assess gives it.
 func VersionFor(p *pathway.Pack, d referral.Date) *pathway.Version {
 	versions := p.Versions()
+	if d.IsZero() {
+		return versions[len(versions)-1]
+	}
 	if v, err := p.InForce(d); err == nil {
 		return v
 	}
