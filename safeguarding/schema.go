@@ -63,21 +63,27 @@ func maracField() *engine.Field {
 
 // schemas are what triggers of each scope read: the referral, `today` and
 // `marac`, and for scoped triggers the current `victim` or `child`. They
-// are built once; the per-evaluation data comes through the Env.
+// are built once, from copies of the engine's fields (the engine's own
+// schemas are shared and must not change); the per-evaluation data comes
+// through the Env.
 var schemas = sync.OnceValue(func() map[Scope]*engine.Schema {
-	victim := engine.VictimSchema().Lookup("victim")
+	victim := cloneField(engine.VictimSchema().Lookup("victim"))
 	victim.Get = func(p any) engine.Value {
 		sc := scopeOf(p)
 		return engine.Object(victimOf(sc), sc != nil && sc.victim != nil)
 	}
-	child := engine.ChildSchema().Lookup("child")
+	child := cloneField(engine.ChildSchema().Lookup("child"))
 	child.Get = func(p any) engine.Value {
 		sc := scopeOf(p)
 		return engine.Object(childOf(sc), sc != nil && sc.child != nil)
 	}
 	with := func(extra ...*engine.Field) *engine.Schema {
-		fields := append(append([]*engine.Field{}, engine.ReferralSchema().Fields...), maracField())
-		return engine.NewSchema(append(fields, extra...)...)
+		var fields []*engine.Field
+		for _, f := range engine.ReferralSchema().Fields {
+			fields = append(fields, cloneField(f))
+		}
+		fields = append(append(fields, maracField()), extra...)
+		return engine.WithRoot[referral.Referral](engine.NewSchema(fields...))
 	}
 	return map[Scope]*engine.Schema{
 		ScopeReferral: with(),
@@ -85,6 +91,17 @@ var schemas = sync.OnceValue(func() map[Scope]*engine.Schema {
 		ScopeChild:    with(child),
 	}
 })
+
+// cloneField copies f and its members, so that linking them into another
+// schema leaves f alone.
+func cloneField(f *engine.Field) *engine.Field {
+	c := *f
+	c.Fields = make([]*engine.Field, len(f.Fields))
+	for i, m := range f.Fields {
+		c.Fields[i] = cloneField(m)
+	}
+	return &c
+}
 
 func victimOf(sc *scope) any {
 	if sc == nil || sc.victim == nil {
