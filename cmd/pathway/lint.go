@@ -76,14 +76,19 @@ Exit status: 0 no problems, 1 problems found, 2 the folder cannot be read.`,
 				return exitCode(1)
 			}
 			if format != "json" {
-				rules := 0
 				for _, v := range p.Versions() {
-					rules += len(v.Eligibility.All())
+					var programmes, triggers int
 					if v.Programmes != nil {
-						rules += len(v.Programmes.Programmes)
+						programmes = len(v.Programmes.Programmes)
 					}
+					if v.Safeguarding != nil {
+						triggers = len(v.Safeguarding.Triggers)
+					}
+					fmt.Fprintf(out, "%s %s (%s to %s): %d criteria, %d exclusions, %d programmes, %d action triggers, %d metrics\n",
+						p.Name(), v.Version, v.Effective.From, v.Effective.To, len(v.Eligibility.Criteria), len(v.Eligibility.Exclusions),
+						programmes, triggers, len(v.Outcomes))
 				}
-				fmt.Fprintf(out, "%s: pack %s, %d version(s), %d rules, no problems\n", dir, p.Name(), len(p.Versions()), rules)
+				fmt.Fprintf(out, "%s: no problems\n", dir)
 			}
 			return nil
 		},
