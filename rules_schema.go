@@ -55,6 +55,7 @@ type schemaProgramme struct {
 	SessionHours float64       `json:"sessionHours,omitempty" jsonschema:"minimum=0,maximum=24"`
 	Facilitators int           `json:"facilitators,omitempty" jsonschema:"minimum=0"`
 	Places       int           `json:"places,omitempty" jsonschema:"minimum=0,description=Places the funding buys over the window (one-to-one programmes)."`
+	Uncapped     bool          `json:"uncapped,omitempty" jsonschema:"description=True when the funding buys no set number of places (instead of places)."`
 	Groups       int           `json:"groups,omitempty" jsonschema:"minimum=0"`
 	GroupSize    int           `json:"groupSize,omitempty" jsonschema:"minimum=0"`
 	Staff        string        `json:"staff,omitempty"`

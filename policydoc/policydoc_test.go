@@ -1,0 +1,163 @@
+package policydoc_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/saferpath/pathway"
+	"github.com/saferpath/pathway/internal/yamlsrc"
+	"github.com/saferpath/pathway/policydoc"
+	"github.com/saferpath/pathway/scenario"
+)
+
+var update = flag.Bool("update", false, "rewrite the generated documents in docs/")
+
+// upToDate compares a generated document with the copy kept in docs/, or
+// rewrites the copy with -update.
+func upToDate(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "%s is missing: run go test ./policydoc -update", path)
+	if !bytes.Equal(want, got) {
+		t.Errorf("%s is out of date with the rules: regenerate it with\n\n\tgo test ./policydoc -update\n\n(or pathway docs > docs/kent.md, pathway schema rules|scenario > docs/schemas/NAME.schema.json), then review and commit the diff.", path)
+	}
+}
+
+// docs/kent.md is the default pack's policy document; it must say what the
+// rules do.
+func TestKentDocumentUpToDate(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, policydoc.Write(&b, pathway.Default()))
+	upToDate(t, "../docs/kent.md", b.Bytes())
+}
+
+func TestSchemasUpToDate(t *testing.T) {
+	tests := []struct {
+		name string
+		gen  func() ([]byte, error)
+	}{
+		{name: "rules", gen: pathway.RulesSchema},
+		{name: "scenario", gen: scenario.Schema},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data, err := tt.gen()
+			require.NoError(t, err)
+			upToDate(t, filepath.Join("..", "docs", "schemas", tt.name+".schema.json"), append(data, '\n'))
+		})
+	}
+}
+
+func TestDocumentSaysWhatMatters(t *testing.T) {
+	var b strings.Builder
+	require.NoError(t, policydoc.Write(&b, pathway.Default()))
+	doc := b.String()
+	for _, want := range []string{
+		"## Version 2022-08", "## Version 2021-09",
+		"1 August 2022 to 31 March 2025", "1 September 2021 to 31 July 2022",
+		"#### Accepts some responsibility (`accepts-responsibility`)",
+		"daysBetween(today, subject.nextCourtDate) <= 84",
+		"| COBI (`cobi`) | stalking | one-to-one | 12 | 2.5 h | 1 | 40 |",
+		"10 groups of up to 8 (80)",
+		"- Waives the criteria: `accepts-responsibility`",
+		"#### Refer to MARAC (`marac-referral`)",
+		"potential escalation: 3 or more incidents in 6 months",
+		"| DASH risk identification checklist (24 questions) (`dash-24`) | 0 to 24 | 14 |",
+	} {
+		assert.Contains(t, doc, want)
+	}
+	assert.Equal(t, 1, strings.Count(doc, "#### Early Response — engagement work supported by CURBB"), "only 2022-08 has Early Response")
+}
+
+func compile(t *testing.T, gen func() ([]byte, error)) *jsonschema.Schema {
+	t.Helper()
+	data, err := gen()
+	require.NoError(t, err)
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	require.NoError(t, err)
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	require.NoError(t, c.AddResource("schema.json", doc))
+	s, err := c.Compile("schema.json")
+	require.NoError(t, err)
+	return s
+}
+
+// asJSON reads a YAML file as the JSON value editors check.
+func asJSON(t *testing.T, path string) any {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	f, problems := yamlsrc.Parse(path, data)
+	require.Empty(t, problems)
+	var v any
+	_, problems = yamlsrc.Decode(f, f.Root, "", &v)
+	require.Empty(t, problems)
+	// Round-trip through encoding/json for the validator's number types.
+	js, err := json.Marshal(v)
+	require.NoError(t, err)
+	out, err := jsonschema.UnmarshalJSON(bytes.NewReader(js))
+	require.NoError(t, err)
+	return out
+}
+
+// Every file of the default pack, and every scenario of its suite, passes
+// the schemas editors use: they cannot drift from what Load reads.
+func TestFilesPassTheirSchemas(t *testing.T) {
+	rules := compile(t, pathway.RulesSchema)
+	files, err := filepath.Glob("../rules/kent/*/*.yaml")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		t.Run(f, func(t *testing.T) {
+			assert.NoError(t, rules.Validate(asJSON(t, f)))
+		})
+	}
+	sc := compile(t, scenario.Schema)
+	files, err = filepath.Glob("../scenarios/kent/*.yaml")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		t.Run(f, func(t *testing.T) {
+			assert.NoError(t, sc.Validate(asJSON(t, f)))
+		})
+	}
+}
+
+// The schemas reject what Load rejects in the common cases.
+func TestSchemasReject(t *testing.T) {
+	rules := compile(t, pathway.RulesSchema)
+	sc := compile(t, scenario.Schema)
+	tests := []struct {
+		name   string
+		schema *jsonschema.Schema
+		doc    string
+	}{
+		{name: "an unknown key in a criterion", schema: rules, doc: `{"criteria": [{"id": "a", "title": "t", "description": "d", "source": "s", "when": "true", "because": "b", "wen": 1}]}`},
+		{name: "a bad delivery", schema: rules, doc: `{"programmes": [{"id": "a", "title": "t", "description": "d", "source": "s", "when": "true", "because": "b", "name": "n", "addresses": "stalking", "delivery": "online"}]}`},
+		{name: "an unknown role", schema: rules, doc: `{"instruments": [], "marac": {"source": "s", "visibleHighRisk": true, "professionalJudgement": true}, "sharing": {"police": []}, "triggers": []}`},
+		{name: "a bad decision", schema: sc, doc: `{"cases": [{"name": "n", "referral": "r.json", "expect": {"decision": "elgible"}}]}`},
+		{name: "an unknown key in a case", schema: sc, doc: `{"cases": [{"name": "n", "referral": "r.json", "expect": {}, "expct": {}}]}`},
+		{name: "an inline referral with an unknown field", schema: sc, doc: `{"cases": [{"name": "n", "referral": {"idd": "x"}, "expect": {}}]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := jsonschema.UnmarshalJSON(strings.NewReader(tt.doc))
+			require.NoError(t, err)
+			assert.Error(t, tt.schema.Validate(v))
+		})
+	}
+}
