@@ -63,7 +63,7 @@ func FuzzLoadScenario(f *testing.F) {
 			return
 		}
 		for i, c := range file.Cases {
-			if i == 20 {
+			if i == 3 {
 				break
 			}
 			res := c.Run(context.Background())

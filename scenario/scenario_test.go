@@ -102,14 +102,14 @@ func TestSet(t *testing.T) {
 	}{
 		{name: "an enumeration", set: "subject.mentalHealth: unmanaged", expect: "{decision: ineligible, failed: [mental-health-manageable]}"},
 		{name: "a list item's answer", set: "victims[0].consentsToContact: false\n      victims[0].wantsUpdates: false",
-			expect: "{actions: [establish-spo-monitoring, establish-staff-risk-plan]}"},
+			expect: "{actions: [establish-staff-risk-plan]}"},
 		{name: "null clears an answer", set: "subject.currentOrder: null", expect: "{decision: incomplete, missing: [subject.currentOrder]}"},
 		{name: "a whole object", set: "riskAssessment: {instrument: dash-27, score: 20}",
-			expect: "{actions: [marac-referral, victim-link-worker-contact, victim-updates, establish-spo-monitoring, establish-staff-risk-plan]}"},
+			expect: "{actions: [marac-referral, victim-link-worker-contact, victim-updates, establish-staff-risk-plan]}"},
 		{name: "a field of an absent object is created", set: "riskToStaff.present: false",
-			expect: "{actions: [victim-link-worker-contact, victim-updates, establish-spo-monitoring]}"},
+			expect: "{actions: [victim-link-worker-contact, victim-updates]}"},
 		{name: "a whole list", set: "children: [{livesWithSubject: true}, {livesWithSubject: false}]",
-			expect: "{actions: [children-safeguarding, victim-link-worker-contact, victim-updates, establish-spo-monitoring, establish-staff-risk-plan]}"},
+			expect: "{actions: [children-safeguarding, victim-link-worker-contact, victim-updates, establish-staff-risk-plan]}"},
 		{name: "a date", set: "dateSent: 2021-11-01\n      subject.acceptsResponsibility: none", expect: "{decision: ineligible, programmes: []}"},
 		{name: "clearing a required answer makes the referral invalid", set: "id: null", expect: "{decision: invalid}"},
 	}
@@ -214,8 +214,8 @@ func TestCoverageCounting(t *testing.T) {
 		{rule: "2022-08 victim-link-worker-contact", pass: 4, fail: 1, covered: true},
 		// Per child; a referral without children counts one fail.
 		{rule: "2022-08 children-safeguarding", pass: 2, fail: 3, covered: true},
-		// The Healthy Relationships form leaves the SPO question unanswered.
-		{rule: "2022-08 spo-monitoring", unknown: 4, covered: false},
+		// None of them answers the risk-to-staff question.
+		{rule: "2022-08 staff-risk-plan", unknown: 4, covered: false},
 		{rule: "2021-09 mental-health-manageable", covered: false},
 	}
 	for _, tt := range tests {
