@@ -312,13 +312,22 @@ func loadVersion(fsys fs.FS, dir string, cfg config) (*Version, diag.List) {
 		v.effectiveAt = mf.Range(n)
 		v.effectiveLn = diag.Excerpt(mf.Src, v.effectiveAt.Start.Line)
 	}
+	// A version must say who is eligible, what is offered and how victims
+	// are kept safe; outcome metrics beyond the standard ones are optional.
+	for _, need := range []struct{ file, what string }{
+		{EligibilityFile, "its criteria and exclusions"},
+		{ProgrammesFile, "the programmes it offers"},
+		{SafeguardingFile, "its victim-safety actions, risk instruments and sharing policy"},
+	} {
+		if files[need.file] == nil && !slices.ContainsFunc(problems, func(d *diag.Diagnostic) bool { return strings.HasSuffix(d.Range.File, need.file) }) {
+			problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "missing-file", Summary: "The version has no " + need.file,
+				Detail: fmt.Sprintf("Every version needs %s in %s. Add the file (copy it from an earlier version to start).", need.what, need.file), Range: diag.Range{File: display}})
+		}
+	}
 	if f := files[EligibilityFile]; f != nil {
 		rs, errs := eligibility.Parse(f)
 		problems = append(problems, errs...)
 		v.Eligibility = rs
-	} else if !slices.ContainsFunc(problems, func(d *diag.Diagnostic) bool { return strings.HasSuffix(d.Range.File, EligibilityFile) }) {
-		problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "missing-file", Summary: "The version has no eligibility.yaml",
-			Detail: "Every version needs its criteria and exclusions in eligibility.yaml.", Range: diag.Range{File: display}})
 	}
 	var criteria []string
 	if v.Eligibility != nil {
