@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func init() {
+	// -update rewrites golden files; other test files may define it too.
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files with what the code produces")
+	}
+}
+
+// rewriteGolden reports whether golden files are to be rewritten.
+func rewriteGolden() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// runPathway runs the command line and returns its exit status and output.
+func runPathway(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestTestCommand(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		code       int
+		stdout     []string // substrings
+		stderr     []string
+		lastLine   string
+		goldenFile string
+	}{
+		{name: "the kent suite passes with full coverage", args: []string{"test", "--coverage", "--min-coverage", "100", "../../scenarios/kent"},
+			code: 0, stdout: []string{"Rule coverage: 35 of 35 rules seen both to pass and to fail (100.0%)."}, lastLine: "127 passed, 0 failed"},
+		{name: "failures are listed with file:line", args: []string{"test", "../../scenario/testdata/failing/cases.yaml"},
+			code: 1, lastLine: "1 passed, 4 failed", goldenFile: "failing.golden"},
+		{name: "coverage below the minimum fails", args: []string{"test", "--min-coverage", "50", "../../scenarios/kent/versions.yaml"},
+			code: 1, stderr: []string{"below --min-coverage 50%"}, lastLine: "8 passed, 0 failed"},
+		{name: "broken scenario files exit 2 with every problem", args: []string{"test", "../../scenario/testdata/broken/ids.yaml", "../../scenario/testdata/broken/keys.yaml"},
+			code: 2, stderr: []string{"ids.yaml line 6, column 16", "keys.yaml line 1, column 7", `Did you mean "kent"?`, "no case was run"}},
+		{name: "a missing file is a usage error", args: []string{"test", "no-such.yaml"}, code: 2, stderr: []string{"no such file or folder"}},
+		{name: "a bad --min-coverage", args: []string{"test", "--min-coverage", "101", "x.yaml"}, code: 2},
+		{name: "a draft pack with --rules", args: []string{"test", "--rules", "../../impact/testdata/stricter", "../../scenarios/kent/eligibility-2022-08.yaml"},
+			code: 1, stdout: []string{"FAIL ../../scenarios/kent/eligibility-2022-08.yaml:", "manageable mental health"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runPathway(t, "", tt.args...)
+			assert.Equal(t, tt.code, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+			for _, s := range tt.stdout {
+				assert.Contains(t, stdout, s)
+			}
+			for _, s := range tt.stderr {
+				assert.Contains(t, stderr, s)
+			}
+			if tt.lastLine != "" {
+				lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+				assert.Equal(t, tt.lastLine, lines[len(lines)-1], "the run ends with the count alone on a line")
+			}
+			if tt.goldenFile != "" {
+				path := filepath.Join("testdata", "test", tt.goldenFile)
+				if rewriteGolden() {
+					require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+					require.NoError(t, os.WriteFile(path, []byte(stdout), 0o644))
+				}
+				want, err := os.ReadFile(path)
+				require.NoError(t, err, "no golden file: run go test ./cmd/pathway -update")
+				assert.Equal(t, string(want), stdout)
+			}
+		})
+	}
+}
+
+func TestTestCommandJSON(t *testing.T) {
+	code, stdout, _ := runPathway(t, "", "test", "--format", "json", "--coverage", "../../scenario/testdata/failing/cases.yaml")
+	assert.Equal(t, 1, code)
+	var rep struct {
+		Passed, Failed int
+		Results        []struct {
+			File     string
+			Line     int
+			Name     string
+			Passed   bool
+			Decision string
+		}
+		Coverage struct {
+			Percent float64
+			Total   int
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &rep))
+	assert.Equal(t, 1, rep.Passed)
+	assert.Equal(t, 4, rep.Failed)
+	require.Len(t, rep.Results, 5)
+	assert.Equal(t, 7, rep.Results[1].Line)
+	assert.Equal(t, "ineligible", rep.Results[1].Decision)
+	assert.Equal(t, 35, rep.Coverage.Total)
+}
+
+func TestCheckJSONL(t *testing.T) {
+	good, err := os.ReadFile("../../examples/referrals/hr-eligible.json")
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(good, &m))
+	var lines []string
+	for _, id := range []string{"A", "B", "C"} {
+		m["id"] = id
+		data, err := json.Marshal(m)
+		require.NoError(t, err)
+		lines = append(lines, string(data))
+	}
+	input := lines[0] + "\n{broken\n" + lines[1] + "\n\n" + lines[2] + "\n"
+	path := filepath.Join(t.TempDir(), "in.jsonl")
+	require.NoError(t, os.WriteFile(path, []byte(input), 0o644))
+
+	for _, src := range []struct{ name, arg, stdin string }{{"a file", path, ""}, {"standard input", "-", input}} {
+		t.Run(src.name, func(t *testing.T) {
+			code, stdout, stderr := runPathway(t, src.stdin, "check", "--jsonl", src.arg)
+			assert.Equal(t, 1, code, "a malformed line makes the run exit 1")
+			assert.Empty(t, stderr, "no progress bar outside a terminal")
+			var got []string
+			for _, l := range strings.Split(strings.TrimSuffix(stdout, "\n"), "\n") {
+				var a struct{ Referral, Decision string }
+				require.NoError(t, json.Unmarshal([]byte(l), &a))
+				got = append(got, a.Referral+" "+a.Decision)
+			}
+			assert.Equal(t, []string{"A eligible", "line 2 invalid", "B eligible", "C eligible"}, got)
+		})
+	}
+	code, _, stderr := runPathway(t, "", "check", "--jsonl", "--format", "text", path)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "--jsonl writes JSON Lines")
+}
+
+func TestImpactCommand(t *testing.T) {
+	data, err := os.ReadFile("../../examples/referrals/hr-eligible.json")
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(data, &m))
+	m["id"] = "KR-TEST-1"
+	m["subject"].(map[string]any)["mentalHealth"] = "manageable"
+	data, err = json.Marshal(m)
+	require.NoError(t, err)
+	moved := filepath.Join(t.TempDir(), "manageable.json")
+	require.NoError(t, os.WriteFile(moved, data, 0o644))
+
+	code, stdout, stderr := runPathway(t, "", "impact", "--from", "../../impact/testdata/current", "--to", "../../impact/testdata/stricter",
+		"--format", "json", "../../examples/referrals/hr-eligible.json", moved, "../../examples/referrals/cobi-eligible.json")
+	require.Equal(t, 0, code, stderr)
+	// Only the referral with manageable mental health moves.
+	assert.JSONEq(t, `{"total": 3, "changed": 1, "transitions": [
+		{"from": "eligible", "to": "ineligible", "count": 1, "referrals": ["KR-TEST-1"]}]}`, stdout)
+
+	jsonl := filepath.Join(t.TempDir(), "corpus.jsonl")
+	require.NoError(t, os.WriteFile(jsonl, append(append(data, '\n'), []byte("not a referral\n")...), 0o644))
+	code, stdout, _ = runPathway(t, "", "impact", "--from", "../../impact/testdata/current", "--to", "../../impact/testdata/stricter", jsonl)
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "2 referral(s) assessed under both packs; 1 would change.")
+	assert.Contains(t, stdout, "eligible → ineligible: 1\n  KR-TEST-1\n")
+
+	code, _, _ = runPathway(t, "", "impact", "--to", "../../impact/testdata/stricter", "x.json")
+	assert.Equal(t, 2, code, "--from is required")
+}
+
+func TestDocsCommand(t *testing.T) {
+	code, stdout, _ := runPathway(t, "", "docs")
+	require.Equal(t, 0, code)
+	want, err := os.ReadFile("../../docs/kent.md")
+	require.NoError(t, err)
+	assert.Equal(t, string(want), stdout, "docs/kent.md is out of date: run go test ./policydoc -update")
+}
+
+func TestSchemaCommands(t *testing.T) {
+	for _, name := range []string{"rules", "scenario"} {
+		t.Run(name, func(t *testing.T) {
+			code, stdout, _ := runPathway(t, "", "schema", name)
+			require.Equal(t, 0, code)
+			want, err := os.ReadFile(filepath.Join("../../docs/schemas", name+".schema.json"))
+			require.NoError(t, err)
+			assert.Equal(t, string(want), stdout)
+		})
+	}
+}
