@@ -70,7 +70,22 @@ type Offer struct {
 }
 
 // Assessment is the result of assessing one referral. It marshals to the
-// assessment JSON that partner systems read (wire format: DESIGN §3).
+// assessment JSON that partner systems read (wire format: DESIGN §3), with
+// these additions, each of which a reader of §3 may ignore:
+//
+//   - rules also lists each programme's condition, with kind "programme"
+//     (pass when the programme suits the referral); failed, unknown and
+//     missing speak only of criteria and exclusions;
+//   - a rule result has "missing", the answers that would decide it, when
+//     its outcome is unknown;
+//   - an action has "tell", the roles that must be told (the safeguarding
+//     exception to confidentiality), "child" for child-level actions, and,
+//     when a trigger could not be decided for want of an answer, the id
+//     "establish-" + the trigger's id with "missing" listing the answers to
+//     find out (see package safeguarding).
+//
+// An invalid referral's problems carry no source line (excerpt): a line of
+// a referral may hold a personal detail.
 type Assessment struct {
 	Referral string        `json:"referral"`
 	Pack     Stamp         `json:"pack"`
