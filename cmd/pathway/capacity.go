@@ -4,11 +4,9 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/saferpath/pathway"
@@ -80,22 +78,11 @@ broken rule pack or no pack version in force on the date.`,
 // date and writes the places.
 func runCapacity(cmd *cobra.Command, pack *pathway.Pack, name string, on referral.Date, format string) error {
 	stderr := cmd.ErrOrStderr()
-	var in io.Reader
-	if name == "-" {
-		in = cmd.InOrStdin()
-	} else {
-		file, err := os.Open(name)
-		if err != nil {
-			return usageErr("cannot read the event log: %v", err)
-		}
-		defer file.Close()
-		in = file
-		if bar := progress(file, stderr); bar != nil {
-			r := progressbar.NewReader(file, bar)
-			in = &r
-			defer func() { _ = bar.Clear() }()
-		}
+	in, done, err := openEvents(cmd, name)
+	if err != nil {
+		return err
 	}
+	defer done()
 	history, problems := programmes.ReadHistory(name, in)
 	writeProblems(stderr, problems)
 	if slices.ContainsFunc(problems, func(d *diag.Diagnostic) bool { return d.Code == outcomes.CodeReadError }) {

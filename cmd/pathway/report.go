@@ -123,22 +123,11 @@ func problemText(err error) string {
 // runReport reads the log, computes the report and writes it.
 func runReport(cmd *cobra.Command, name string, p outcomes.Period, f outcomes.Format, opts ...outcomes.Option) error {
 	stderr := cmd.ErrOrStderr()
-	var in io.Reader
-	if name == "-" {
-		in = cmd.InOrStdin()
-	} else {
-		file, err := os.Open(name)
-		if err != nil {
-			return usageErr("cannot read the event log: %v", err)
-		}
-		defer file.Close()
-		in = file
-		if bar := progress(file, stderr); bar != nil {
-			r := progressbar.NewReader(file, bar)
-			in = &r
-			defer func() { _ = bar.Clear() }()
-		}
+	in, done, err := openEvents(cmd, name)
+	if err != nil {
+		return err
 	}
+	defer done()
 	rep, problems := outcomes.Compute(name, in, p, opts...)
 	if slices.ContainsFunc(problems, func(d *diag.Diagnostic) bool { return d.Code == outcomes.CodeReadError }) {
 		writeProblems(stderr, problems)
@@ -186,6 +175,27 @@ func countProblems(l diag.List) string {
 
 // progress returns a progress bar for reading file when stderr is a
 // terminal and the file is large enough to wait for; nil otherwise.
+// openEvents opens an event log ("-" is standard input), with a progress
+// bar on a terminal for a large file. done closes it.
+func openEvents(cmd *cobra.Command, name string) (in io.Reader, done func(), err error) {
+	if name == "-" {
+		return cmd.InOrStdin(), func() {}, nil
+	}
+	file, err := os.Open(name)
+	if err != nil {
+		return nil, nil, usageErr("cannot read the event log %s: %s", name, ioReason(err))
+	}
+	bar := progress(file, cmd.ErrOrStderr())
+	if bar == nil {
+		return file, func() { _ = file.Close() }, nil
+	}
+	r := progressbar.NewReader(file, bar)
+	return &r, func() {
+		_ = bar.Clear()
+		_ = file.Close()
+	}, nil
+}
+
 func progress(file *os.File, stderr io.Writer) *progressbar.ProgressBar {
 	errFile, ok := stderr.(*os.File)
 	if !ok {
