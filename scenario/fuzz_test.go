@@ -31,15 +31,14 @@ func FuzzLoadScenario(f *testing.F) {
 	f.Add("cases: [{name: x, referral: {id: 1}, set: {victims[0]: 1}, expect: {decision: invalid}}]")
 	f.Add("pack: ./p\ncases: []")
 	f.Add("cases:\n  - name: a\n    referral: ../r/hr-eligible.json\n    set:\n      victims[99999999999].x: 1\n    expect: {actions: []}")
-	ref, err := os.ReadFile("../examples/referrals/hr-eligible.json")
-	if err != nil {
-		f.Fatal(err)
-	}
-	cobi, err := os.ReadFile("../examples/referrals/cobi-eligible.json")
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Fuzz(func(t *testing.T, src string) {
+	f.Fuzz(func(t *testing.T, src string) { runOne(t, src) })
+}
+
+var fuzzRef, fuzzCobi []byte
+
+func runOne(t *testing.T, src string) {
+	ref, cobi := fuzzRef, fuzzCobi
+	{
 		fsys := fstest.MapFS{
 			"s/cases.yaml":         {Data: []byte(src)},
 			"r/hr-eligible.json":   {Data: ref},
@@ -70,5 +69,10 @@ func FuzzLoadScenario(f *testing.F) {
 			var b strings.Builder
 			_ = res.WriteText(&b)
 		}
-	})
+	}
+}
+
+func init() {
+	fuzzRef, _ = os.ReadFile("../examples/referrals/hr-eligible.json")
+	fuzzCobi, _ = os.ReadFile("../examples/referrals/cobi-eligible.json")
 }
