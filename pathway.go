@@ -245,7 +245,7 @@ func offer(p *programmes.Programme, waived []string) Offer {
 }
 
 func ruleResult(r *engine.Rule, kind string, outcome eligibility.Outcome, reason string, missing []string, env *engine.Env) RuleResult {
-	rr := RuleResult{ID: r.ID, Kind: kind, Outcome: string(outcome), Reason: reason, Reads: map[string]any{},
+	rr := RuleResult{ID: r.ID, Kind: kind, Outcome: outcome.String(), Reason: reason, Reads: map[string]any{},
 		Source: r.Origin(), Missing: missing, title: r.Title}
 	for _, rd := range r.Program.Reads(env) {
 		rr.Reads[rd.Path] = rd.Value

@@ -10,6 +10,7 @@ package eligibility
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/saferpath/pathway/diag"
 	"github.com/saferpath/pathway/internal/engine"
@@ -26,14 +27,30 @@ const (
 )
 
 // Outcome is a rule's three-valued outcome.
-type Outcome string
+type Outcome uint8
 
 // Outcomes. A criterion passes when met; an exclusion fails when it applies.
 const (
-	Pass    Outcome = "pass"
-	Fail    Outcome = "fail"
-	Unknown Outcome = "unknown"
+	Pass Outcome = iota + 1
+	Fail
+	Unknown
 )
+
+// String returns "pass", "fail" or "unknown".
+func (o Outcome) String() string {
+	switch o {
+	case Pass:
+		return "pass"
+	case Fail:
+		return "fail"
+	case Unknown:
+		return "unknown"
+	}
+	return "not evaluated"
+}
+
+// MarshalText writes the outcome as String does.
+func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
 
 // Rule is one criterion or exclusion.
 type Rule struct {
@@ -106,27 +123,38 @@ func (rs *Rules) Evaluate(env *engine.Env) []Result {
 func (rs *Rules) AppendResults(dst []Result, env *engine.Env) []Result {
 	s := engine.NewSession(env)
 	defer s.Close()
-	for _, r := range rs.Criteria {
-		dst = append(dst, r.evaluate(s))
+	n := len(dst)
+	dst = slices.Grow(dst, len(rs.Criteria)+len(rs.Exclusions))[:n+len(rs.Criteria)+len(rs.Exclusions)]
+	for i, r := range rs.Criteria {
+		r.evaluate(s, &dst[n+i])
 	}
-	for _, r := range rs.Exclusions {
-		dst = append(dst, r.evaluate(s))
+	n += len(rs.Criteria)
+	for i, r := range rs.Exclusions {
+		r.evaluate(s, &dst[n+i])
 	}
 	return dst
 }
 
-func (r *Rule) evaluate(s *engine.Session) Result {
-	res := s.Eval(r.Program)
-	out := Result{Rule: r, Missing: res.Missing, Err: res.Err}
-	switch {
-	case res.Outcome == engine.Unknown:
+// evaluate writes the rule's result into out, in place: results are
+// written for every rule of every referral, so nothing is copied.
+func (r *Rule) evaluate(s *engine.Session, out *Result) {
+	out.Rule = r
+	switch s.Decide(r.Program) {
+	case engine.Unknown:
 		out.Outcome = Unknown
-	case (res.Outcome == engine.True) == (r.Kind == Criterion):
+		out.Missing, out.Err = s.Undecided()
+		return
+	case engine.True:
 		out.Outcome = Pass
 	default:
 		out.Outcome = Fail
 	}
-	return out
+	if r.Kind == Exclusion {
+		out.Outcome = Pass + Fail - out.Outcome
+	}
+	if out.Missing != nil || out.Err != nil {
+		out.Missing, out.Err = nil, nil
+	}
 }
 
 // Reason is the plain-English sentence explaining a result.

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
+	"unsafe"
 
 	"github.com/expr-lang/expr/ast"
 )
@@ -187,6 +189,53 @@ func chainReader(mids []*Field, last *Field) evalFn {
 		obj = reader(m, obj)
 	}
 	return reader(last, obj)
+}
+
+// fastField returns the field n reads when n is a chain of members from
+// the top that the fast path can read straight from memory.
+func (c *closures) fastField(n ast.Node) *Field {
+	if ch, ok := n.(*ast.ChainNode); ok {
+		n = ch.Node
+	}
+	m, ok := n.(*ast.MemberNode)
+	if !ok {
+		return nil
+	}
+	prop, ok := m.Property.(*ast.StringNode)
+	if !ok || m.Method {
+		return nil
+	}
+	mids, ok := c.rootChain(m.Node)
+	if !ok {
+		return nil
+	}
+	f := mids[len(mids)-1].Member(prop.Value)
+	if f == nil || c.schema.base == nil || !f.lay.direct || f.Alias != "" {
+		return nil
+	}
+	return f
+}
+
+// fastText says where a text answer lives in memory (a string at off
+// from the root base returns) and makes its missing value; ok is false
+// when n is not such an answer.
+func (c *closures) fastText(n ast.Node) (base func(*Env) unsafe.Pointer, off uintptr, miss func() Value, ok bool) {
+	f := c.fastField(n)
+	if f == nil || f.Kind != KindText || f.lay.typ.Kind() != reflect.String {
+		return nil, 0, nil, false
+	}
+	path := f.path
+	return c.schema.base, f.lay.off, func() Value { return Value{O: leaf(path, -1)} }, true
+}
+
+// fastYesNo is fastText for a yes/no answer, a *bool at off.
+func (c *closures) fastYesNo(n ast.Node) (base func(*Env) unsafe.Pointer, off uintptr, miss func() Value, ok bool) {
+	f := c.fastField(n)
+	if f == nil || f.Kind != KindBool || f.lay.typ != typeBoolPtr {
+		return nil, 0, nil, false
+	}
+	path := f.path
+	return c.schema.base, f.lay.off, func() Value { return Value{O: leaf(path, -1)} }, true
 }
 
 // fieldOf returns the schema field a node reads, if it reads one whole
@@ -433,6 +482,21 @@ func (c *closures) in(n *ast.BinaryNode, neg bool) (evalFn, error) {
 	}
 	if texts, ok := allText(set); ok {
 		yes, no := Bool(!neg), Bool(neg)
+		if base, off, miss, ok := c.fastText(n.Left); ok {
+			// subject.mentalHealth in ["none", "managed"]: one closure.
+			return func(fr *frame) Value {
+				a := *(*string)(unsafe.Add(base(fr.env), off))
+				if a == "" {
+					return miss()
+				}
+				for _, t := range texts {
+					if a == t {
+						return yes
+					}
+				}
+				return no
+			}, nil
+		}
 		return func(fr *frame) Value {
 			a := l(fr)
 			if a.K != KindText {
@@ -497,11 +561,28 @@ func (c *closures) againstLiteral(n *ast.BinaryNode) (evalFn, bool, error) {
 	default:
 		return nil, false, nil
 	}
+	yes, no := Bool(true), Bool(false)
+	if base, off, miss, ok := c.fastYesNo(n.Left); ok && lit.K == KindBool {
+		// subject.consentsToInformationSharing == true: one closure.
+		return func(fr *frame) Value {
+			b := *(**bool)(unsafe.Add(base(fr.env), off))
+			if b == nil {
+				return miss()
+			}
+			var a int64
+			if *b {
+				a = 1
+			}
+			if test(a) {
+				return yes
+			}
+			return no
+		}, true, nil
+	}
 	x, err := c.compile(n.Left)
 	if err != nil {
 		return nil, false, err
 	}
-	yes, no := Bool(true), Bool(false)
 	kind := lit.K
 	return func(fr *frame) Value {
 		a := x(fr)
@@ -557,11 +638,23 @@ func allText(set []Value) ([]string, bool) {
 
 // textEquals compiles x == "literal" (or !=), the commonest shape.
 func (c *closures) textEquals(x ast.Node, lit string, neg bool) (evalFn, error) {
+	yes, no := Bool(!neg), Bool(neg)
+	if base, off, miss, ok := c.fastText(x); ok {
+		return func(fr *frame) Value {
+			a := *(*string)(unsafe.Add(base(fr.env), off))
+			switch {
+			case a == lit:
+				return yes
+			case a == "":
+				return miss()
+			}
+			return no
+		}, nil
+	}
 	f, err := c.compile(x)
 	if err != nil {
 		return nil, err
 	}
-	yes, no := Bool(!neg), Bool(neg)
 	return func(fr *frame) Value {
 		a := f(fr)
 		switch {

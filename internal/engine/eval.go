@@ -51,7 +51,9 @@ func (p *Program) Eval(env *Env) Result {
 // Session is not safe for concurrent use; Programs are, so each goroutine
 // opens its own Session.
 type Session struct {
-	fr frame
+	fr      frame
+	last    Value  // the last value Decide could not turn into an outcome
+	general Result // the last result of the general path
 }
 
 var sessions = sync.Pool{New: func() any { return new(Session) }}
@@ -60,13 +62,50 @@ var sessions = sync.Pool{New: func() any { return new(Session) }}
 func NewSession(env *Env) *Session {
 	s := sessions.Get().(*Session)
 	s.fr = frame{env: env}
+	s.last, s.general = Value{}, Result{}
 	return s
 }
 
 // Close returns the session to the pool; it must not be used afterwards.
 func (s *Session) Close() {
 	s.fr = frame{}
+	s.last, s.general = Value{}, Result{}
 	sessions.Put(s)
+}
+
+// Decide evaluates p in the session and returns only its outcome: the
+// hot path, copying nothing. When the outcome is Unknown, Undecided says
+// why.
+func (s *Session) Decide(p *Program) Outcome {
+	if p.eval == nil {
+		s.general = p.evalGeneral(s.fr.env)
+		return s.general.Outcome
+	}
+	fr := &s.fr
+	fr.steps, fr.err = 0, nil
+	v := p.eval(fr)
+	if fr.err == nil && v.K == KindBool {
+		if v.I != 0 {
+			return True
+		}
+		return False
+	}
+	s.last, s.general = v, Result{}
+	return Unknown
+}
+
+// Undecided returns why the last Decide was Unknown: the missing answers
+// that would decide it, or the error that stopped it.
+func (s *Session) Undecided() ([]string, error) {
+	switch {
+	case s.general.Outcome == Unknown:
+		return s.general.Missing, s.general.Err
+	case s.fr.err != nil:
+		return nil, s.fr.err
+	case s.last.K == KindMissing:
+		return s.last.Paths(), nil
+	}
+	return nil, fmt.Errorf("the condition gave %s, not yes or no", s.last.K.Describe())
 }
 
 // Eval evaluates p in the session.
