@@ -79,3 +79,38 @@ func TestPackMetricProblems(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParseMetrics parses arbitrary outcomes.yaml files: whatever they
+// hold, parsing never panics, every problem has a code and a line, and the
+// metrics it accepts measure a small log without error.
+func FuzzParseMetrics(f *testing.F) {
+	kent, err := os.ReadFile("../rules/kent/2022-08/outcomes.yaml")
+	require.NoError(f, err)
+	f.Add(kent)
+	f.Add([]byte(`metrics: [{id: a, title: t, description: d, source: s, unit: percent, aggregate: rate, when: 'reason == "declined"', over: 'type == "withdrawn"'}]`))
+	f.Add([]byte(`metrics: [{id: b, title: t, description: d, source: s, unit: days, aggregate: mean, of: value, when: 'phase == "post" && stage == "completed"'}]`))
+	log := `{"case":"C-1","type":"referred","on":"2023-04-03"}
+{"case":"C-1","type":"withdrawn","on":"2023-04-09","reason":"declined"}
+{"case":"C-2","type":"referred","on":"2023-04-03"}
+{"case":"C-2","type":"score","on":"2023-04-04","instrument":"mirabel","phase":"pre","value":10}
+`
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, problems := yamlsrc.Parse("outcomes.yaml", data)
+		if file == nil {
+			require.NotEmpty(t, problems)
+			return
+		}
+		ms, problems := ParseMetrics(file)
+		for _, d := range problems {
+			require.NotEmpty(t, d.Code)
+			require.NotZero(t, d.Range.Start.Line, d.Compact())
+		}
+		if problems.HasErrors() {
+			return
+		}
+		_, probs := Compute("events.jsonl", strings.NewReader(log), FinancialYear(2023), WithMetrics(ms...))
+		for _, d := range probs {
+			require.NotEqual(t, "internal", d.Code)
+		}
+	})
+}
