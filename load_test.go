@@ -3,7 +3,6 @@ package pathway_test
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,21 +14,8 @@ import (
 
 	"github.com/saferpath/pathway"
 	"github.com/saferpath/pathway/diag"
+	"github.com/saferpath/pathway/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-// golden compares got with the golden file, or rewrites it with -update.
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create %s", path)
-	assert.Equal(t, string(want), string(got))
-}
 
 // TestBrokenPacks renders the diagnostics of each kind of rule-file mistake
 // and compares them, whole, with golden files.
@@ -57,7 +43,7 @@ func TestBrokenPacks(t *testing.T) {
 				assert.NotEmpty(t, d.Code)
 				assert.NotZero(t, d.Range.Start.Line, "every rule-file problem has a line: %s", d.Compact())
 			}
-			golden(t, dir+".golden", b.Bytes())
+			golden.Check(t, dir+".golden", b.Bytes())
 		})
 	}
 }

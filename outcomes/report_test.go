@@ -3,7 +3,6 @@ package outcomes
 import (
 	"bytes"
 	"encoding/xml"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,10 +14,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/saferpath/pathway/internal/golden"
 	"github.com/saferpath/pathway/referral"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // compute runs a report over log for period, failing on any error.
 func compute(t *testing.T, log string, period string, opts ...Option) *Report {
@@ -271,14 +269,7 @@ func TestGolden(t *testing.T) {
 		t.Run(string(f), func(t *testing.T) {
 			var b bytes.Buffer
 			require.NoError(t, r.Write(&b, f))
-			path := filepath.Join("testdata", "report-2023-24."+string(f))
-			if *update {
-				require.NoError(t, os.MkdirAll("testdata", 0o755))
-				require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err, "run go test ./outcomes -run TestGolden -update")
-			assert.Equal(t, string(want), b.String())
+			golden.Check(t, filepath.Join("testdata", "report-2023-24."+string(f)), b.Bytes())
 		})
 	}
 }

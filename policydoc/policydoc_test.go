@@ -3,7 +3,6 @@ package policydoc_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,18 +13,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/saferpath/pathway"
+	"github.com/saferpath/pathway/internal/golden"
 	"github.com/saferpath/pathway/internal/yamlsrc"
 	"github.com/saferpath/pathway/policydoc"
 	"github.com/saferpath/pathway/scenario"
 )
 
-var update = flag.Bool("update", false, "rewrite the generated documents in docs/")
-
 // upToDate compares a generated document with the copy kept in docs/, or
 // rewrites the copy with -update.
 func upToDate(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
+	if golden.Updating() {
 		require.NoError(t, os.WriteFile(path, got, 0o644))
 		return
 	}

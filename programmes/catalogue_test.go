@@ -2,7 +2,6 @@ package programmes_test
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,12 +10,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/saferpath/pathway/diag"
+	"github.com/saferpath/pathway/internal/golden"
 	"github.com/saferpath/pathway/internal/yamlsrc"
 	"github.com/saferpath/pathway/programmes"
 	"github.com/saferpath/pathway/referral"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files with what the code produces")
 
 // kentCriteria are the criterion ids of both kent versions.
 var kentCriteria = []string{"accepts-responsibility", "substance-misuse-manageable", "mental-health-manageable", "consents-to-information-sharing"}
@@ -54,17 +52,10 @@ func kent(t testing.TB, version string) *programmes.Catalogue {
 	return cat
 }
 
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name string, got []byte) {
+// checkGolden compares got with testdata/name, or rewrites it under -update.
+func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create it")
-	assert.Equal(t, string(want), string(got))
+	golden.Check(t, filepath.Join("testdata", name), got)
 }
 
 func TestKentFigures(t *testing.T) {
@@ -164,7 +155,7 @@ func TestParseProblems(t *testing.T) {
 			}
 			var b bytes.Buffer
 			require.NoError(t, problems.Text(&b))
-			golden(t, "catalogue/"+tt.file+".golden", b.Bytes())
+			checkGolden(t, "catalogue/"+tt.file+".golden", b.Bytes())
 		})
 	}
 }

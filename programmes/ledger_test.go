@@ -319,7 +319,7 @@ func TestLedgerRefusals(t *testing.T) {
 			if tt.golden != "" {
 				var b bytes.Buffer
 				require.NoError(t, problems.Text(&b))
-				golden(t, "ledger/"+tt.golden+".golden", b.Bytes())
+				checkGolden(t, "ledger/"+tt.golden+".golden", b.Bytes())
 			}
 		})
 	}

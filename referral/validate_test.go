@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/saferpath/pathway/diag"
+	"github.com/saferpath/pathway/internal/golden"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -296,7 +297,7 @@ func TestDecode(t *testing.T) {
 }
 
 // TestGolden compares the rendered problems of every example with its
-// golden file. Set PATHWAY_UPDATE_GOLDEN=1 to rewrite them.
+// golden file. Run with -update to rewrite them.
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("../examples/referrals/*")
 	require.NoError(t, err)
@@ -316,14 +317,7 @@ func TestGolden(t *testing.T) {
 			require.NotEmpty(t, probs, "an invalid example has no problem")
 			var b strings.Builder
 			require.NoError(t, probs.Text(&b))
-			golden := filepath.Join("testdata", "golden", strings.TrimSuffix(base, filepath.Ext(base))+".txt")
-			if os.Getenv("PATHWAY_UPDATE_GOLDEN") != "" {
-				require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
-				require.NoError(t, os.WriteFile(golden, []byte(b.String()), 0o644))
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "no golden file: run with PATHWAY_UPDATE_GOLDEN=1")
-			assert.Equal(t, string(want), b.String())
+			golden.Check(t, filepath.Join("testdata", "golden", strings.TrimSuffix(base, filepath.Ext(base))+".txt"), []byte(b.String()))
 			for _, d := range probs {
 				checkPlainEnglish(t, d, r)
 			}

@@ -1,7 +1,6 @@
 package safeguarding_test
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,10 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/saferpath/pathway/internal/golden"
 	"github.com/saferpath/pathway/safeguarding"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // Each testdata/bad/NAME.yaml holds mistakes; NAME.golden is every problem
 // Read reports, rendered for people and compactly.
@@ -33,13 +31,7 @@ func TestDiagnosticsGolden(t *testing.T) {
 			require.NoError(t, problems.Text(&b))
 			b.WriteString("\n--- compact ---\n")
 			require.NoError(t, problems.WriteCompact(&b))
-			golden := strings.TrimSuffix(file, ".yaml") + ".golden"
-			if *update {
-				require.NoError(t, os.WriteFile(golden, []byte(b.String()), 0o644))
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "run go test -update to write %s", golden)
-			assert.Equal(t, string(want), b.String())
+			golden.Check(t, strings.TrimSuffix(file, ".yaml")+".golden", []byte(b.String()))
 			for _, d := range problems {
 				assert.NotZero(t, d.Range.Start.Line, "every problem has a line: %s", d.Compact())
 			}

@@ -2,7 +2,6 @@ package scenario_test
 
 import (
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,22 +13,9 @@ import (
 
 	"github.com/saferpath/pathway"
 	"github.com/saferpath/pathway/diag"
+	"github.com/saferpath/pathway/internal/golden"
 	"github.com/saferpath/pathway/scenario"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files with what the code produces")
-
-// golden compares got with the golden file, or rewrites it with -update.
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "no golden file %s: run go test ./scenario -update", path)
-	assert.Equal(t, string(want), got, "%s is out of date: run go test ./scenario -update and review the diff", path)
-}
 
 // The kent suite covers every rule and action trigger of both versions.
 func TestKentScenarios(t *testing.T) {
@@ -58,7 +44,7 @@ func TestLoadProblems(t *testing.T) {
 			require.ErrorAs(t, err, &problems)
 			var b strings.Builder
 			require.NoError(t, problems.Text(&b))
-			golden(t, filepath.Join("testdata", "broken", tt.file+".golden"), b.String())
+			golden.Check(t, filepath.Join("testdata", "broken", tt.file+".golden"), []byte(b.String()))
 		})
 	}
 }
@@ -76,7 +62,7 @@ func TestFailureOutput(t *testing.T) {
 	passed, failed := scenario.Summary(results)
 	assert.Equal(t, 1, passed)
 	assert.Equal(t, 4, failed)
-	golden(t, filepath.Join("testdata", "failing", "cases.golden"), b.String())
+	golden.Check(t, filepath.Join("testdata", "failing", "cases.golden"), []byte(b.String()))
 	assert.NotContains(t, b.String(), "A Victim", "no personal data in the output")
 	assert.NotContains(t, b.String(), "Daniel", "no personal data in the output")
 }

@@ -2,29 +2,13 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func init() {
-	// -update rewrites golden files; other test files may define it too.
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files with what the code produces")
-	}
-}
-
-// updating reports whether golden files are to be rewritten: -update, or
-// PATHWAY_UPDATE_GOLDEN set.
-func updating() bool {
-	f := flag.Lookup("update")
-	return (f != nil && f.Value.String() == "true") || os.Getenv("PATHWAY_UPDATE_GOLDEN") != ""
-}
 
 func TestCapacityCommand(t *testing.T) {
 	const dir = "testdata/capacity/"
@@ -57,14 +41,7 @@ func TestCapacityCommand(t *testing.T) {
 			code, stdout, stderr := runCLI(t, tt.stdin, tt.args...)
 			assert.Equal(t, tt.code, code, "stderr: %s", stderr)
 			got := fmt.Sprintf("exit %d\n--- stdout\n%s--- stderr\n%s", code, stdout, stderr)
-			path := filepath.Join("testdata", "capacity", tt.name+".golden")
-			if updating() {
-				require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-				return
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err, "no golden file: run go test -update")
-			assert.Equal(t, string(want), got)
+			checkGolden(t, filepath.Join("capacity", tt.name+".golden"), got)
 		})
 	}
 }

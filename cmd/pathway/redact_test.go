@@ -81,16 +81,8 @@ func mustRead(t *testing.T, path string) string {
 	return string(data)
 }
 
-// redactGolden compares got with testdata/redact/NAME, rewriting it when
-// PATHWAY_UPDATE_GOLDEN is set.
+// redactGolden compares got with testdata/redact/NAME.
 func redactGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "redact", name)
-	if os.Getenv("PATHWAY_UPDATE_GOLDEN") != "" {
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "no golden file: run with PATHWAY_UPDATE_GOLDEN=1")
-	assert.Equal(t, string(want), got)
+	checkGolden(t, filepath.Join("redact", name), got)
 }

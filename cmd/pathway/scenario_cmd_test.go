@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,19 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func init() {
-	// -update rewrites golden files; other test files may define it too.
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files with what the code produces")
-	}
-}
-
-// rewriteGolden reports whether golden files are to be rewritten.
-func rewriteGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // runPathway runs the command line and returns its exit status and output.
 func runPathway(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -72,14 +58,7 @@ func TestTestCommand(t *testing.T) {
 				assert.Equal(t, tt.lastLine, lines[len(lines)-1], "the run ends with the count alone on a line")
 			}
 			if tt.goldenFile != "" {
-				path := filepath.Join("testdata", "test", tt.goldenFile)
-				if rewriteGolden() {
-					require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-					require.NoError(t, os.WriteFile(path, []byte(stdout), 0o644))
-				}
-				want, err := os.ReadFile(path)
-				require.NoError(t, err, "no golden file: run go test ./cmd/pathway -update")
-				assert.Equal(t, string(want), stdout)
+				checkGolden(t, filepath.Join("test", tt.goldenFile), stdout)
 			}
 		})
 	}

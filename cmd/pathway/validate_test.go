@@ -3,13 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/saferpath/pathway/internal/golden"
 )
 
 // runCLI runs the command line with args and returns its exit status,
@@ -21,18 +22,10 @@ func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 	return code, out.String(), errOut.String()
 }
 
-// checkGolden compares got with testdata/NAME, rewriting it when
-// PATHWAY_UPDATE_GOLDEN is set.
+// checkGolden compares got with testdata/NAME, rewriting it under -update.
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if os.Getenv("PATHWAY_UPDATE_GOLDEN") != "" {
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "no golden file: run with PATHWAY_UPDATE_GOLDEN=1")
-	assert.Equal(t, string(want), got)
+	golden.Check(t, filepath.Join("testdata", name), []byte(got))
 }
 
 func TestValidateCommand(t *testing.T) {
