@@ -63,6 +63,32 @@ func writeVersion(b *strings.Builder, v *pathway.Version) {
 	}
 	if v.Safeguarding != nil {
 		writeSafeguarding(b, v.Safeguarding)
+		writeSharing(b, v.Safeguarding.Sharing)
+	}
+	if len(v.Outcomes) > 0 {
+		b.WriteString("\n### Outcome metrics\n\nEvery outcome report has the standard figures (referrals, assessments, allocations, starts, completions, ")
+		b.WriteString("partial completions, withdrawals, sessions attended, victims and children supported, mean days in service, ")
+		b.WriteString("completion rate and score changes). This version adds:\n\n| metric | unit | what it counts |\n|---|---|---|\n")
+		for _, m := range v.Outcomes {
+			fmt.Fprintf(b, "| %s (`%s`) | %s | %s |\n", cell(m.Title), m.ID, m.Unit, cell(m.Description))
+		}
+	}
+}
+
+// writeSharing writes which role sees which class of data.
+func writeSharing(b *strings.Builder, s *safeguarding.Sharing) {
+	if s == nil {
+		return
+	}
+	b.WriteString("\n### Information sharing\n\nAll programmes are confidential, but information about risk and safeguarding is shared. ")
+	b.WriteString("Each role sees only these classes of a referral's data:\n\n| role | sees |\n|---|---|\n")
+	for _, role := range safeguarding.Roles {
+		classes, _ := s.Sees(string(role))
+		names := make([]string, len(classes))
+		for i, c := range classes {
+			names[i] = string(c)
+		}
+		fmt.Fprintf(b, "| %s | %s |\n", role, orNone(strings.Join(names, ", ")))
 	}
 }
 
