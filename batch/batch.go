@@ -259,7 +259,10 @@ func assessLine(ctx context.Context, pack *pathway.Pack, opts Options, j job) *p
 			Detail: fmt.Sprintf("A line may hold at most %d bytes. Check that each referral is on its own line.", MaxLine),
 			Range:  diag.Range{File: opts.Name, Start: diag.Pos{Line: j.line, Column: 1}}}})
 	}
-	r, problems := referral.Read(opts.Name, j.data)
+	// Decode only: Assess validates, once, against the pack version's own
+	// risk instrument ranges. Every problem is placed on the line below.
+	r, err := referral.Decode(opts.Name, j.data)
+	problems := diag.From(err)
 	for _, d := range problems {
 		d.Excerpt = "" // the line is the whole referral: never echo it
 		d.Range.File = opts.Name

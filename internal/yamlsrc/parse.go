@@ -65,6 +65,10 @@ func Parse(name string, data []byte) (*File, diag.List) {
 		}}
 	}
 	f.lines = lineStarts(data)
+	if root, ok := parseJSON(data); ok {
+		f.Root = root
+		return f, nil
+	}
 
 	text, fix := jsonSurrogates(data)
 	loader, err := yaml.NewLoader(bytes.NewReader(text),
