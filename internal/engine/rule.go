@@ -36,10 +36,18 @@ type Rule struct {
 	// problems about the id.
 	IDAt   diag.Range
 	IDLine string
+
+	origin string
 }
 
-// Origin is the condition's place as file:line:col.
-func (r *Rule) Origin() string { return r.At.String() }
+// Origin is the condition's place as file:line:col. It is worked out once,
+// when the rule is compiled: every assessment quotes it.
+func (r *Rule) Origin() string {
+	if r.origin == "" {
+		return r.At.String()
+	}
+	return r.origin
+}
 
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
@@ -81,7 +89,9 @@ func CompileRule(f *yamlsrc.File, pos yamlsrc.Positions, path string, spec RuleS
 		return nil, problems
 	}
 	idAt := pos.Range(f, yamlsrc.Field(path, "id"))
-	return &Rule{IDAt: idAt, IDLine: diag.Excerpt(f.Src, idAt.Start.Line), ID: spec.ID, Title: spec.Title, Description: spec.Description, Source: spec.Source,
+	rule := &Rule{IDAt: idAt, IDLine: diag.Excerpt(f.Src, idAt.Start.Line), ID: spec.ID, Title: spec.Title, Description: spec.Description, Source: spec.Source,
 		Because: spec.Because, Program: prog,
-		At: diag.Range{File: f.Name, Start: locator{src: src, text: spec.When.Value}.position(0)}}, nil
+		At: diag.Range{File: f.Name, Start: locator{src: src, text: spec.When.Value}.position(0)}}
+	rule.origin = rule.At.String()
+	return rule, nil
 }
