@@ -66,15 +66,6 @@ func (p *Program) Text() string { return p.text }
 // or on expr's VM (false).
 func (p *Program) Closures() bool { return p.eval != nil }
 
-// ReadPaths lists the JSON path templates of the answers the program reads.
-func (p *Program) ReadPaths() []string {
-	out := make([]string, len(p.reads))
-	for i, r := range p.reads {
-		out[i] = r.field().path
-	}
-	return out
-}
-
 // Compile checks text against schema and compiles it. The expression must
 // give a yes/no answer. Every problem found is returned, each placed at
 // file:line:col through src.

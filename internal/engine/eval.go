@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"fmt"
 	"sync"
 )
@@ -129,15 +128,6 @@ func (s *Session) Eval(p *Program) Result {
 		return Result{Outcome: Unknown, Missing: v.Paths()}
 	}
 	return Result{Outcome: Unknown, Err: fmt.Errorf("the condition gave %s, not yes or no", v.K.Describe())}
-}
-
-// EvalContext is Eval, returning early with the context's error when it is
-// already done.
-func (p *Program) EvalContext(ctx context.Context, env *Env) Result {
-	if err := ctx.Err(); err != nil {
-		return Result{Outcome: Unknown, Err: err}
-	}
-	return p.Eval(env)
 }
 
 // evalGeneral runs the program on expr's VM when every answer it reads is

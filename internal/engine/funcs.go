@@ -101,17 +101,6 @@ var functions = map[string]*function{
 	},
 }
 
-// FunctionDocs lists the helper functions rules may call, one line each,
-// for documentation.
-func FunctionDocs() []string {
-	names := []string{"date", "daysBetween", "weeksBetween", "yearsBetween", "addDays", "addWeeks", "addMonths", "addYears"}
-	docs := make([]string, len(names))
-	for i, n := range names {
-		docs[i] = functions[n].doc
-	}
-	return docs
-}
-
 // disabled are expr builtins rules may not use: now() would make
 // decisions depend on the clock; duration() and date() with formats fail
 // at run time on bad text (date is replaced by a checked helper).
