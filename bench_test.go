@@ -12,7 +12,6 @@ import (
 
 	"github.com/saferpath/pathway"
 	"github.com/saferpath/pathway/eligibility"
-	"github.com/saferpath/pathway/internal/engine"
 	"github.com/saferpath/pathway/referral"
 )
 
@@ -126,7 +125,7 @@ func rawExprPrograms(b *testing.B, v *pathway.Version) []*vm.Program {
 	}, new(func(time.Time, time.Time) int))
 	var progs []*vm.Program
 	for _, r := range v.Eligibility.All() {
-		p, err := expr.Compile(r.Program.Text(), expr.Env(rawExprEnv{}), days, expr.AsBool())
+		p, err := expr.Compile(r.When, expr.Env(rawExprEnv{}), days, expr.AsBool())
 		require.NoError(b, err)
 		progs = append(progs, p)
 	}
@@ -138,13 +137,13 @@ func BenchmarkAssess(b *testing.B) {
 	pack := pathway.Default()
 	v, err := pack.InForce(r.DateSent)
 	require.NoError(b, err)
-	env := &engine.Env{Root: r, Today: r.DateSent, Index: -1}
+	ctx := context.Background()
 
 	b.Run("engine", func(b *testing.B) {
 		buf := make([]eligibility.Result, 0, 8)
 		b.ReportAllocs()
 		for b.Loop() {
-			buf = v.Eligibility.AppendResults(buf[:0], env)
+			buf = v.Eligibility.AppendResults(ctx, buf[:0], r, r.DateSent)
 			if len(buf) != 6 {
 				b.Fatal(len(buf))
 			}
@@ -183,7 +182,6 @@ func BenchmarkAssess(b *testing.B) {
 		}
 	})
 	b.Run("full", func(b *testing.B) {
-		ctx := context.Background()
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := pack.Assess(ctx, r); err != nil {
@@ -223,7 +221,7 @@ func TestHandWrittenMatchesEngine(t *testing.T) {
 					}
 					var out [6]int8
 					handWritten(&r, r.DateSent, &out)
-					res := v.Eligibility.Evaluate(&engine.Env{Root: &r, Today: r.DateSent, Index: -1})
+					res := v.Eligibility.Evaluate(context.Background(), &r, r.DateSent)
 					for i, x := range res {
 						require.Equal(t, out[i], outcome[x.Outcome], "%s: responsibility %q, likely %q, court +%d", x.Rule.ID, responsibility, likely, court)
 					}

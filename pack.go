@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"os"
 	"path"
 	"slices"
 	"sort"
@@ -15,11 +17,11 @@ import (
 
 	"github.com/saferpath/pathway/diag"
 	"github.com/saferpath/pathway/eligibility"
-	"github.com/saferpath/pathway/internal/engine"
 	"github.com/saferpath/pathway/internal/yamlsrc"
 	"github.com/saferpath/pathway/outcomes"
 	"github.com/saferpath/pathway/programmes"
 	"github.com/saferpath/pathway/referral"
+	"github.com/saferpath/pathway/rule"
 	"github.com/saferpath/pathway/safeguarding"
 )
 
@@ -51,8 +53,8 @@ type Version struct {
 	// Dir is the version's folder as named in diagnostics.
 	Dir string
 
-	effectiveAt diag.Range // where pack.yaml says when it is in force
-	effectiveLn string     // that line, for snippets
+	effectiveAt diag.Range    // where pack.yaml says when it is in force
+	manifest    *yamlsrc.File // pack.yaml, for the snippets of problems found across versions
 
 	Eligibility *eligibility.Rules
 	Programmes  *programmes.Catalogue
@@ -135,13 +137,14 @@ func NamedAs(prefix string) Option {
 	}
 }
 
-// manifest is pack.yaml.
+// manifest is pack.yaml as written, and the shape its JSON Schema is made
+// from.
 type manifest struct {
-	Name      string             `json:"name"`
-	Version   string             `json:"version"`
-	Title     string             `json:"title"`
-	Effective *programmes.Window `json:"effective"`
-	Source    string             `json:"source"`
+	Name      string             `json:"name" jsonschema:"title=Pack name,description=The same in every version of the pack.,pattern=^[a-z0-9]+(-[a-z0-9]+)*$,example=kent"`
+	Version   string             `json:"version" jsonschema:"title=Version label,minLength=1,example=2022-08"`
+	Title     string             `json:"title" jsonschema:"title=Title,description=A title for people.,minLength=1"`
+	Effective *programmes.Window `json:"effective" jsonschema:"title=In force,description=The first and last days the version is in force (both inclusive)."`
+	Source    string             `json:"source" jsonschema:"title=Source,description=The documents the rules come from.,minLength=1"`
 }
 
 // Files a version folder may hold.
@@ -155,14 +158,21 @@ const (
 
 var knownFiles = []string{ManifestFile, EligibilityFile, ProgrammesFile, SafeguardingFile, OutcomesFile}
 
-// maxPackFile bounds one rule file's size.
-const maxPackFile = 1 << 20
+// MaxRuleFile bounds one rule file's size, in bytes.
+const MaxRuleFile = 1 << 20
 
 // Load reads a rule pack from fsys: either one version folder (holding
 // pack.yaml) at its root, or a folder of version folders. It compiles every
 // rule and reports every problem in every file at once, as an error that is
-// a diag.List. Load works on any fs.FS, such as embed.FS and os.DirFS.
+// a diag.List: a mistake in one file never hides those in another. Load
+// works on any fs.FS, such as embed.FS and os.DirFS; LoadDir opens a folder
+// so that nothing in it can lead outside it. Every file is read as a
+// regular file of at most MaxRuleFile bytes. The formats are described in
+// docs/rules.md.
 func Load(fsys fs.FS, opts ...Option) (*Pack, error) {
+	if fsys == nil {
+		return nil, errors.New("there is no folder to load a rule pack from")
+	}
 	cfg := config{prefix: "."}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
@@ -182,13 +192,29 @@ func Load(fsys fs.FS, opts ...Option) (*Pack, error) {
 			p.versions = append(p.versions, v)
 		}
 	}
-	problems = append(problems, p.checkVersions()...)
+	across := p.checkVersions()
+	for _, v := range p.versions {
+		yamlsrc.Annotate(across, v.manifest)
+	}
+	problems = append(problems, across...)
 	if problems.HasErrors() {
 		problems.Sort()
 		return nil, problems
 	}
 	sort.Slice(p.versions, func(i, j int) bool { return p.versions[i].Effective.From.Before(p.versions[j].Effective.From) })
 	return p, nil
+}
+
+// LoadDir loads the rule pack in the folder dir, as Load does, naming its
+// files under dir. It opens the folder with os.OpenRoot, so that no file
+// name and no symbolic link inside it can lead outside it.
+func LoadDir(dir string, opts ...Option) (*Pack, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the rule pack folder %s: %w", dir, errors.Unwrap(err))
+	}
+	defer root.Close()
+	return Load(root.FS(), append([]Option{NamedAs(dir)}, opts...)...)
 }
 
 // MustLoad is Load for packs compiled into a binary; it panics on error.
@@ -217,7 +243,7 @@ func versionDirs(fsys fs.FS) ([]string, error) {
 	}
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the rule pack folder: %w", err)
+		return nil, errors.New("cannot read the rule pack folder: it is not a folder, or it cannot be read")
 	}
 	var dirs []string
 	for _, e := range entries {
@@ -234,15 +260,51 @@ func versionDirs(fsys fs.FS) ([]string, error) {
 	return dirs, nil
 }
 
+// ReadBounded reads the file name of fsys when it is a regular file of at
+// most limit bytes, checking both before it reads: a folder, a device or a
+// named pipe is refused at once, without opening it. The error says what
+// the file is, never what it holds.
+func ReadBounded(fsys fs.FS, name string, limit int64) ([]byte, error) {
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, errors.New("it cannot be read: it does not exist, leads outside its folder, or may not be read")
+	}
+	switch {
+	case info.IsDir():
+		return nil, errors.New("it is a folder, not a file")
+	case !info.Mode().IsRegular():
+		return nil, errors.New("it is not a regular file (a device, a named pipe or a socket)")
+	case info.Size() > limit:
+		return nil, fmt.Errorf("it is %d bytes; at most %d bytes are read", info.Size(), limit)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, errors.New("it cannot be opened")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, errors.New("it could not be read to the end")
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("it grew past %d bytes while it was read", limit)
+	}
+	return data, nil
+}
+
+// loadVersion reads and checks one version folder. It checks every file
+// against the others as far as they can be read: a broken pack.yaml leaves
+// the funding windows unchecked against the version's dates, not the other
+// files unread.
 func loadVersion(fsys fs.FS, dir string, cfg config) (*Version, diag.List) {
 	display := path.Join(cfg.prefix, dir)
 	var problems diag.List
-	files := map[string]*yamlsrc.File{}
+	data := map[string][]byte{}
 	digest := sha256.New()
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, diag.List{{Severity: diag.Error, Code: "unreadable", Summary: "Cannot read the version folder",
-			Detail: err.Error(), Range: diag.Range{File: display}}}
+			Detail: "Check that it is a folder you may read.", Range: diag.Range{File: display}}}
 	}
 	for _, e := range entries {
 		name := e.Name()
@@ -257,29 +319,83 @@ func loadVersion(fsys fs.FS, dir string, cfg config) (*Version, diag.List) {
 				Range:   diag.Range{File: fileName}})
 			continue
 		}
-		data, err := fs.ReadFile(fsys, path.Join(dir, name))
+		b, err := ReadBounded(fsys, path.Join(dir, name), MaxRuleFile)
 		if err != nil {
 			problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "unreadable", Summary: "Cannot read the file",
-				Detail: err.Error(), Range: diag.Range{File: fileName}})
+				Detail: upperFirst(err.Error()) + ". A rule file is a YAML file in the version's folder.", Range: diag.Range{File: fileName}})
 			continue
 		}
-		if len(data) > maxPackFile {
-			problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "too-large", Summary: "The file is too large",
-				Detail: fmt.Sprintf("A rule file may be at most %d bytes. Split the rules, or remove what is not a rule.", maxPackFile), Range: diag.Range{File: fileName}})
-			continue
-		}
-		fmt.Fprintf(digest, "%s\x00%d\x00", name, len(data))
-		digest.Write(data)
-		f, errs := yamlsrc.Parse(fileName, data)
+		fmt.Fprintf(digest, "%s\x00%d\x00", name, len(b))
+		digest.Write(b)
+		data[name] = b
+	}
+	file := func(name string) string { return path.Join(display, name) }
+	v := &Version{Dir: display, Digest: "sha256:" + hex.EncodeToString(digest.Sum(nil))}
+	manifestOK := false
+	if b, ok := data[ManifestFile]; ok {
+		var errs diag.List
+		manifestOK, errs = v.readManifest(file(ManifestFile), b)
 		problems = append(problems, errs...)
-		if f != nil {
-			files[name] = f
+	}
+	// A version must say who is eligible, what is offered and how victims
+	// are kept safe; outcome metrics beyond the standard ones are optional.
+	for _, need := range []struct{ file, what string }{
+		{ManifestFile, "its name, version, title, dates in force and source"},
+		{EligibilityFile, "its criteria and exclusions"},
+		{ProgrammesFile, "the programmes it offers"},
+		{SafeguardingFile, "its victim-safety actions, risk instruments and sharing policy"},
+	} {
+		if _, ok := data[need.file]; !ok && !slices.ContainsFunc(problems, func(d *diag.Diagnostic) bool { return d.Range.File == file(need.file) }) {
+			problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "missing-file", Summary: "The version has no " + need.file,
+				Detail: fmt.Sprintf("Every version needs %s in %s. Add the file (copy it from an earlier version to start).", need.what, need.file), Range: diag.Range{File: display}})
 		}
 	}
-	mf := files[ManifestFile]
-	if mf == nil {
+	if b, ok := data[EligibilityFile]; ok {
+		rs, errs := eligibility.Read(file(EligibilityFile), b)
+		problems = append(problems, errs...)
+		v.Eligibility = rs
+	}
+	if b, ok := data[ProgrammesFile]; ok {
+		cat, errs := programmes.Read(file(ProgrammesFile), b, v.Effective, v.Eligibility.CriterionIDs())
+		problems = append(problems, errs...)
+		v.Programmes = cat
+	}
+	if b, ok := data[SafeguardingFile]; ok {
+		pol, errs := safeguarding.Read(file(SafeguardingFile), b)
+		problems = append(problems, errs...)
+		v.Safeguarding = pol
+	}
+	if b, ok := data[OutcomesFile]; ok {
+		ms, errs := readMetrics(file(OutcomesFile), b)
+		problems = append(problems, errs...)
+		v.Outcomes = ms
+	}
+	problems = append(problems, v.checkIDs()...)
+	if !manifestOK {
 		return nil, problems
 	}
+	return v, problems
+}
+
+// readMetrics reads outcomes.yaml.
+func readMetrics(name string, data []byte) ([]outcomes.Metric, diag.List) {
+	f, problems := yamlsrc.Parse(name, data)
+	if f == nil {
+		return nil, problems
+	}
+	ms, problems := outcomes.ParseMetrics(f)
+	yamlsrc.Annotate(problems, f)
+	return ms, problems
+}
+
+// readManifest reads pack.yaml into v. It reports whether the version can
+// be used: its name, label and dates could all be read.
+func (v *Version) readManifest(name string, data []byte) (bool, diag.List) {
+	mf, problems := yamlsrc.Parse(name, data)
+	if mf == nil {
+		return false, problems
+	}
+	v.manifest = mf
 	var m manifest
 	pos, errs := yamlsrc.Decode(mf, mf.Root, "", &m)
 	problems = append(problems, errs...)
@@ -293,65 +409,31 @@ func loadVersion(fsys fs.FS, dir string, cfg config) (*Version, diag.List) {
 	need("version", m.Version, "this version's label, such as 2022-08")
 	need("title", m.Title, "a title for people")
 	need("source", m.Source, "the documents the rules come from")
-	effectiveBad := slices.ContainsFunc(errs, func(d *diag.Diagnostic) bool { return strings.HasPrefix(d.Path, "effective") })
-	if m.Effective == nil || m.Effective.From.IsZero() || m.Effective.To.IsZero() {
-		if effectiveBad {
-			return nil, problems
-		}
-		problems = append(problems, mf.Diag(pos.Node("effective"), "missing-effective", "pack.yaml does not say when the version is in force",
-			"Add effective: {from: YYYY-MM-DD, to: YYYY-MM-DD}; both dates are inclusive.", "effective"))
-		return nil, problems
-	}
-	if m.Effective.To.Before(m.Effective.From) {
-		problems = append(problems, mf.Diag(pos.Node("effective.to"), "bad-effective", "The version ends before it starts",
-			"Check effective.from and effective.to: `to` must be on or after `from`.", "effective.to"))
-	}
-	v := &Version{Name: m.Name, Version: m.Version, Title: m.Title, Effective: *m.Effective, Source: m.Source,
-		Digest: "sha256:" + hex.EncodeToString(digest.Sum(nil)), Dir: display}
+	v.Name, v.Version, v.Title, v.Source = m.Name, m.Version, m.Title, m.Source
 	if n := pos.Node("effective"); n != nil {
 		v.effectiveAt = mf.Range(n)
-		v.effectiveLn = diag.Excerpt(mf.Src, v.effectiveAt.Start.Line)
 	}
-	// A version must say who is eligible, what is offered and how victims
-	// are kept safe; outcome metrics beyond the standard ones are optional.
-	for _, need := range []struct{ file, what string }{
-		{EligibilityFile, "its criteria and exclusions"},
-		{ProgrammesFile, "the programmes it offers"},
-		{SafeguardingFile, "its victim-safety actions, risk instruments and sharing policy"},
-	} {
-		if files[need.file] == nil && !slices.ContainsFunc(problems, func(d *diag.Diagnostic) bool { return strings.HasSuffix(d.Range.File, need.file) }) {
-			problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "missing-file", Summary: "The version has no " + need.file,
-				Detail: fmt.Sprintf("Every version needs %s in %s. Add the file (copy it from an earlier version to start).", need.what, need.file), Range: diag.Range{File: display}})
-		}
+	effectiveBad := slices.ContainsFunc(errs, func(d *diag.Diagnostic) bool { return strings.HasPrefix(d.Path, "effective") })
+	switch {
+	case effectiveBad:
+	case m.Effective == nil || m.Effective.From.IsZero() || m.Effective.To.IsZero():
+		problems = append(problems, mf.Diag(pos.Node("effective"), "missing-effective", "pack.yaml does not say when the version is in force",
+			"Add effective: {from: YYYY-MM-DD, to: YYYY-MM-DD}; both dates are inclusive.", "effective"))
+	case m.Effective.To.Before(m.Effective.From):
+		problems = append(problems, mf.Diag(pos.Node("effective.to"), "bad-effective", "The version ends before it starts",
+			"Check effective.from and effective.to: `to` must be on or after `from`.", "effective.to"))
+	default:
+		v.Effective = *m.Effective
 	}
-	if f := files[EligibilityFile]; f != nil {
-		rs, errs := eligibility.Parse(f)
-		problems = append(problems, errs...)
-		v.Eligibility = rs
+	yamlsrc.Annotate(problems, mf)
+	return !problems.HasErrors(), problems
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
 	}
-	var criteria []string
-	if v.Eligibility != nil {
-		for _, r := range v.Eligibility.Criteria {
-			criteria = append(criteria, r.ID)
-		}
-	}
-	if f := files[ProgrammesFile]; f != nil {
-		cat, errs := programmes.Parse(f, v.Effective, criteria)
-		problems = append(problems, errs...)
-		v.Programmes = cat
-	}
-	if f := files[SafeguardingFile]; f != nil {
-		pol, errs := safeguarding.Parse(f)
-		problems = append(problems, errs...)
-		v.Safeguarding = pol
-	}
-	if f := files[OutcomesFile]; f != nil {
-		ms, errs := outcomes.ParseMetrics(f)
-		problems = append(problems, errs...)
-		v.Outcomes = ms
-	}
-	problems = append(problems, v.checkIDs()...)
-	return v, problems
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // validate checks r against the wire format, with this version's risk
@@ -370,34 +452,37 @@ func (v *Version) validate(r *referral.Referral, decoded diag.List) diag.List {
 	return appendNew(problems, own)
 }
 
-// checkIDs reports rule ids used twice within a version, across its files.
+// checkIDs reports ids used in two of a version's files: a rule, a
+// programme and a trigger may not share an id. (Each file reports its own
+// repeats.) Ids of rules with other mistakes count too.
 func (v *Version) checkIDs() diag.List {
 	var problems diag.List
-	seen := map[string]*engine.Rule{}
-	check := func(r *engine.Rule) {
-		if first, ok := seen[r.ID]; ok {
-			problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "duplicate-id",
-				Summary: fmt.Sprintf("The id %q is used twice", r.ID),
-				Detail:  fmt.Sprintf("It is already used at %s. Ids must be unique within a version: scenarios and reports name rules by id. Rename one of them.", first.IDAt),
-				Range:   r.IDAt, Excerpt: r.IDLine})
-			return
+	seen := map[string]rule.Rule{}
+	check := func(rules []rule.Rule) {
+		mine := map[string]bool{}
+		for _, r := range rules {
+			if r.ID == "" || mine[r.ID] {
+				continue
+			}
+			mine[r.ID] = true
+			if first, ok := seen[r.ID]; ok {
+				problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "duplicate-id",
+					Summary: fmt.Sprintf("The id %q is used twice", r.ID),
+					Detail:  fmt.Sprintf("It is already used at %s. Ids must be unique within a version: scenarios and reports name rules by id. Rename one of them.", first.IDAt),
+					Range:   r.IDAt})
+				continue
+			}
+			seen[r.ID] = r
 		}
-		seen[r.ID] = r
 	}
 	if v.Eligibility != nil {
-		for _, r := range v.Eligibility.All() {
-			check(&r.Rule)
-		}
+		check(v.Eligibility.Seen)
 	}
 	if v.Programmes != nil {
-		for _, p := range v.Programmes.Programmes {
-			check(&p.Rule)
-		}
+		check(v.Programmes.Seen)
 	}
 	if v.Safeguarding != nil {
-		for _, t := range v.Safeguarding.Triggers {
-			check(&t.Rule)
-		}
+		check(v.Safeguarding.Seen)
 	}
 	return problems
 }
@@ -407,25 +492,25 @@ func (v *Version) checkIDs() diag.List {
 func (p *Pack) checkVersions() diag.List {
 	var problems diag.List
 	for i, v := range p.versions {
-		at, line := v.effectiveAt, v.effectiveLn
+		at := v.effectiveAt
 		if i == 0 {
 			p.name = v.Name
 		} else if v.Name != p.name {
 			problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "mixed-packs",
 				Summary: fmt.Sprintf("This version belongs to pack %q, not %q", v.Name, p.name),
-				Detail:  "Every version in a pack folder must have the same name. Move it to its own folder or correct its name.", Range: at, Excerpt: line})
+				Detail:  "Every version in a pack folder must have the same name. Move it to its own folder or correct its name.", Range: at})
 		}
 		for _, w := range p.versions[:i] {
 			switch {
 			case w.Version == v.Version:
 				problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "duplicate-version",
 					Summary: fmt.Sprintf("Version %s appears twice", v.Version),
-					Detail:  fmt.Sprintf("It is also in %s. Give each version its own label.", w.Dir), Range: at, Excerpt: line})
+					Detail:  fmt.Sprintf("It is also in %s. Give each version its own label.", w.Dir), Range: at})
 			case !v.Effective.To.Before(w.Effective.From) && !w.Effective.To.Before(v.Effective.From):
 				problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "overlapping-versions",
 					Summary: fmt.Sprintf("Versions %s and %s are both in force on some days", w.Version, v.Version),
 					Detail: fmt.Sprintf("%s runs %s to %s and %s runs %s to %s. Only one version may be in force on any date: end one before the other starts.",
-						w.Version, w.Effective.From, w.Effective.To, v.Version, v.Effective.From, v.Effective.To), Range: at, Excerpt: line})
+						w.Version, w.Effective.From, w.Effective.To, v.Version, v.Effective.From, v.Effective.To), Range: at})
 			}
 		}
 	}

@@ -26,9 +26,9 @@ import (
 
 	"github.com/saferpath/pathway/diag"
 	"github.com/saferpath/pathway/eligibility"
-	"github.com/saferpath/pathway/internal/engine"
 	"github.com/saferpath/pathway/programmes"
 	"github.com/saferpath/pathway/referral"
+	"github.com/saferpath/pathway/rule"
 )
 
 // AssessOption configures one assessment. Options that cannot apply return
@@ -81,6 +81,12 @@ func (p *Pack) Assess(ctx context.Context, r *referral.Referral, opts ...AssessO
 	if r == nil {
 		return nil, errors.New("no referral to assess")
 	}
+	if p == nil || len(p.versions) == 0 {
+		return nil, errors.New("the rule pack has no versions: load one with Load, LoadDir or Default")
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	var cfg assessConfig
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
@@ -105,16 +111,15 @@ func (p *Pack) Assess(ctx context.Context, r *referral.Referral, opts ...AssessO
 		at = v.Effective.To
 	}
 	a := newAssessment(r.ID, v, at)
-	env := &engine.Env{Root: r, Today: at, Index: -1}
 	if problems.HasErrors() {
 		problems.Sort()
 		a.Decision = Invalid
 		a.Problems = withoutExcerpts(problems)
 	} else {
-		a.decide(v, env)
+		a.decide(ctx, v, r, at)
 	}
 	// Safety does not wait for eligibility or for a perfect form.
-	a.Actions = v.Safeguarding.Actions(r, at)
+	a.Actions = v.Safeguarding.Actions(ctx, r, at)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -167,13 +172,13 @@ func appendNew(list, more diag.List) diag.List {
 // ineligible when an exclusion applies or a criterion fails that no
 // programme open to the referral waives; otherwise incomplete when a rule
 // cannot be decided; otherwise eligible, with the programmes offered.
-func (a *Assessment) decide(v *Version, env *engine.Env) {
-	results := v.Eligibility.Evaluate(env)
-	conds := v.Programmes.Conditions(env)
+func (a *Assessment) decide(ctx context.Context, v *Version, r *referral.Referral, at referral.Date) {
+	results := v.Eligibility.Evaluate(ctx, r, at)
+	conds := v.Programmes.Conditions(ctx, r, at)
 	var failedCriteria []string
 	excluded := false
 	for _, res := range results {
-		a.Rules = append(a.Rules, ruleResult(&res.Rule.Rule, string(res.Rule.Kind), res.Outcome, res.Reason(), res.Missing, env))
+		a.Rules = append(a.Rules, ruleResult(&res.Rule.Rule, string(res.Rule.Kind), res.Outcome, res.Reason(), res.Missing, res.Rule.Reads(r, at)))
 		switch res.Outcome {
 		case eligibility.Fail:
 			a.Failed = append(a.Failed, res.Rule.ID)
@@ -192,8 +197,8 @@ func (a *Assessment) decide(v *Version, env *engine.Env) {
 	var open []programmes.Condition
 	for _, c := range conds {
 		outcome, reason := programmeOutcome(c)
-		a.Rules = append(a.Rules, ruleResult(&c.Programme.Rule, "programme", outcome, reason, c.Result.Missing, env))
-		if c.Result.Outcome == engine.True {
+		a.Rules = append(a.Rules, ruleResult(&c.Programme.Rule, "programme", outcome, reason, c.Result.Missing, c.Programme.Reads(r, at)))
+		if c.Result.Truth == rule.True {
 			open = append(open, c)
 		}
 	}
@@ -226,9 +231,9 @@ func (a *Assessment) decide(v *Version, env *engine.Env) {
 func programmeOutcome(c programmes.Condition) (eligibility.Outcome, string) {
 	p := c.Programme
 	switch {
-	case c.Result.Outcome == engine.True:
+	case c.Result.Truth == rule.True:
 		return eligibility.Pass, p.Title + ": suits this referral. " + p.Because
-	case c.Result.Outcome == engine.False:
+	case c.Result.Truth == rule.False:
 		return eligibility.Fail, p.Title + ": does not suit this referral. " + p.Because
 	case c.Result.Err != nil:
 		return eligibility.Unknown, p.Title + ": could not be decided: " + c.Result.Err.Error() + ". " + p.Because
@@ -244,10 +249,10 @@ func offer(p *programmes.Programme, waived []string) Offer {
 	return o
 }
 
-func ruleResult(r *engine.Rule, kind string, outcome eligibility.Outcome, reason string, missing []string, env *engine.Env) RuleResult {
-	rr := RuleResult{ID: r.ID, Kind: kind, Outcome: outcome.String(), Reason: reason, Reads: map[string]any{},
+func ruleResult(r *rule.Rule, kind string, outcome eligibility.Outcome, reason string, missing []string, reads []rule.Reading) RuleResult {
+	rr := RuleResult{ID: r.ID, Kind: kind, Outcome: outcome.String(), Reason: reason, Reads: make(map[string]any, len(reads)),
 		Source: r.Origin(), Missing: missing, title: r.Title}
-	for _, rd := range r.Program.Reads(env) {
+	for _, rd := range reads {
 		rr.Reads[rd.Path] = rd.Value
 	}
 	return rr

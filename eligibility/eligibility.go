@@ -5,16 +5,20 @@
 // A criterion passes when its condition is true; an exclusion applies (its
 // outcome is fail) when its condition is true. A rule whose condition needs
 // a missing answer that would change the result is unknown. A Rules value is
-// immutable and safe for concurrent use.
+// immutable and safe for concurrent use. The file's format is described in
+// docs/rules.md.
 package eligibility
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
 	"github.com/saferpath/pathway/diag"
 	"github.com/saferpath/pathway/internal/engine"
 	"github.com/saferpath/pathway/internal/yamlsrc"
+	"github.com/saferpath/pathway/referral"
+	"github.com/saferpath/pathway/rule"
 )
 
 // Kind is whether a rule is a criterion or an exclusion.
@@ -52,32 +56,76 @@ func (o Outcome) String() string {
 // MarshalText writes the outcome as String does.
 func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
 
-// Rule is one criterion or exclusion.
+// Rule is one criterion or exclusion. It is part of a loaded pack: do not
+// change it.
 type Rule struct {
-	engine.Rule
+	rule.Rule
 	Kind Kind
+
+	cond *engine.Program
 }
 
-// Rules are a pack version's criteria and exclusions, in file order.
+// Reads returns the answers the rule looks at for r as on the date today,
+// for explanations; personal values are never among them.
+func (r *Rule) Reads(ref *referral.Referral, today referral.Date) []rule.Reading {
+	if r == nil || r.cond == nil || ref == nil {
+		return nil
+	}
+	return r.cond.PublicReads(&engine.Env{Root: ref, Today: today, Index: -1})
+}
+
+// Rules are a pack version's criteria and exclusions, in file order. The
+// zero Rules has none.
 type Rules struct {
 	Criteria   []*Rule
 	Exclusions []*Rule
+	// Seen lists the id of every rule the file gives, where it is written,
+	// with those that have mistakes: a pack checks ids across its files
+	// with it, whatever else is wrong.
+	Seen []rule.Rule
+
+	criterionIDs []string
+}
+
+// CriterionIDs lists the ids the file gives its criteria, those with
+// mistakes too, in file order.
+func (rs *Rules) CriterionIDs() []string {
+	if rs == nil {
+		return nil
+	}
+	return slices.Clone(rs.criterionIDs)
 }
 
 // All returns the criteria then the exclusions.
 func (rs *Rules) All() []*Rule {
+	if rs == nil {
+		return nil
+	}
 	return append(append([]*Rule{}, rs.Criteria...), rs.Exclusions...)
 }
 
-// file is eligibility.yaml as written.
+// file is eligibility.yaml as written, and the shape its JSON Schema is
+// made from.
 type file struct {
-	Criteria   []engine.RuleSpec `json:"criteria"`
-	Exclusions []engine.RuleSpec `json:"exclusions"`
+	Criteria   []engine.RuleSpec `json:"criteria" jsonschema:"title=Criteria,description=Every criterion must be met: its condition is true when it is.,minItems=1"`
+	Exclusions []engine.RuleSpec `json:"exclusions,omitempty" jsonschema:"title=Exclusions,description=An exclusion applies when its condition is true."`
 }
 
-// Parse reads an eligibility.yaml file and compiles its rules. Every
-// problem in the file is returned at once.
-func Parse(f *yamlsrc.File) (*Rules, diag.List) {
+// Read reads data, an eligibility.yaml file named name in diagnostics, and
+// compiles its rules. Every problem in the file is returned at once, each
+// at its file:line:col; with any error among them, the Rules hold only the
+// rules without mistakes (and Seen every id).
+func Read(name string, data []byte) (*Rules, diag.List) {
+	f, problems := yamlsrc.Parse(name, data)
+	if f == nil {
+		return &Rules{}, problems
+	}
+	rs, problems := parse(f)
+	yamlsrc.Annotate(problems, f)
+	return rs, problems
+}
+
+func parse(f *yamlsrc.File) (*Rules, diag.List) {
 	var raw file
 	pos, problems := yamlsrc.Decode(f, f.Root, "", &raw)
 	rs := &Rules{}
@@ -85,10 +133,14 @@ func Parse(f *yamlsrc.File) (*Rules, diag.List) {
 	compile := func(specs []engine.RuleSpec, list string, kind Kind) []*Rule {
 		var out []*Rule
 		for i, spec := range specs {
-			r, errs := engine.CompileRule(f, pos, yamlsrc.Index(list, i), spec, schema)
+			meta, prog, errs := engine.CompileRule(f, pos, yamlsrc.Index(list, i), spec, schema)
 			problems = append(problems, errs...)
-			if r != nil {
-				out = append(out, &Rule{Rule: *r, Kind: kind})
+			rs.Seen = append(rs.Seen, meta)
+			if kind == Criterion && meta.ID != "" {
+				rs.criterionIDs = append(rs.criterionIDs, meta.ID)
+			}
+			if prog != nil {
+				out = append(out, &Rule{Rule: meta, Kind: kind, cond: prog})
 			}
 		}
 		return out
@@ -99,7 +151,28 @@ func Parse(f *yamlsrc.File) (*Rules, diag.List) {
 		problems = append(problems, f.Diag(f.Root, "no-criteria", "The file has no criteria",
 			"A pack needs at least one referral criterion under `criteria:`.", ""))
 	}
+	problems = append(problems, duplicates(rs.Seen)...)
 	return rs, problems
+}
+
+// duplicates reports ids given twice in one file.
+func duplicates(seen []rule.Rule) diag.List {
+	var problems diag.List
+	first := map[string]rule.Rule{}
+	for _, r := range seen {
+		if r.ID == "" {
+			continue
+		}
+		if f, dup := first[r.ID]; dup {
+			problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "duplicate-id",
+				Summary: fmt.Sprintf("The id %q is used twice", r.ID),
+				Detail:  fmt.Sprintf("It is already used at %s. Ids must be unique within a version: scenarios and reports name rules by id. Rename one of them.", f.IDAt),
+				Range:   r.IDAt})
+			continue
+		}
+		first[r.ID] = r
+	}
+	return problems
 }
 
 // Result is one rule's outcome for one referral.
@@ -113,15 +186,24 @@ type Result struct {
 	Err error
 }
 
-// Evaluate runs every rule for env, criteria first, in file order.
-func (rs *Rules) Evaluate(env *engine.Env) []Result {
-	return rs.AppendResults(make([]Result, 0, len(rs.Criteria)+len(rs.Exclusions)), env)
+// Evaluate runs every rule for r as on the date today (usually its
+// dateSent), criteria first, in file order. A rule that cannot finish
+// within the evaluation's limits, or when ctx is done, is unknown with the
+// reason in Err.
+func (rs *Rules) Evaluate(ctx context.Context, r *referral.Referral, today referral.Date) []Result {
+	if rs == nil {
+		return nil
+	}
+	return rs.AppendResults(ctx, make([]Result, 0, len(rs.Criteria)+len(rs.Exclusions)), r, today)
 }
 
 // AppendResults is Evaluate appending to dst, so that a caller assessing
 // many referrals can reuse one slice.
-func (rs *Rules) AppendResults(dst []Result, env *engine.Env) []Result {
-	s := engine.NewSession(env)
+func (rs *Rules) AppendResults(ctx context.Context, dst []Result, r *referral.Referral, today referral.Date) []Result {
+	if rs == nil || r == nil {
+		return dst
+	}
+	s := engine.Open(ctx, r, today)
 	defer s.Close()
 	n := len(dst)
 	dst = slices.Grow(dst, len(rs.Criteria)+len(rs.Exclusions))[:n+len(rs.Criteria)+len(rs.Exclusions)]
@@ -139,7 +221,7 @@ func (rs *Rules) AppendResults(dst []Result, env *engine.Env) []Result {
 // written for every rule of every referral, so nothing is copied.
 func (r *Rule) evaluate(s *engine.Session, out *Result) {
 	out.Rule = r
-	switch s.Decide(r.Program) {
+	switch s.Decide(r.cond) {
 	case engine.Unknown:
 		out.Outcome = Unknown
 		out.Missing, out.Err = s.Undecided()

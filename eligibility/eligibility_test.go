@@ -1,14 +1,13 @@
 package eligibility
 
 import (
+	"context"
 	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/saferpath/pathway/internal/engine"
-	"github.com/saferpath/pathway/internal/yamlsrc"
 	"github.com/saferpath/pathway/referral"
 )
 
@@ -29,9 +28,7 @@ exclusions:
 `
 
 func TestEvaluateOutcomes(t *testing.T) {
-	f, problems := yamlsrc.Parse("eligibility.yaml", []byte(sample))
-	require.Empty(t, problems)
-	rs, problems := Parse(f)
+	rs, problems := Read("eligibility.yaml", []byte(sample))
 	require.Empty(t, problems)
 	require.Len(t, rs.All(), 2)
 	tests := []struct {
@@ -52,7 +49,7 @@ func TestEvaluateOutcomes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := &referral.Referral{Subject: referral.Subject{ConsentsToInformationSharing: tt.consent, CurrentOrder: tt.order}}
-			res := rs.Evaluate(&engine.Env{Root: r, Index: -1})
+			res := rs.Evaluate(context.Background(), r, referral.MustDate("2024-05-14"))
 			require.Len(t, res, 2)
 			for i := range res {
 				assert.Equal(t, tt.want[i], res[i].Outcome)
@@ -64,10 +61,47 @@ func TestEvaluateOutcomes(t *testing.T) {
 	assert.Equal(t, "Consents to information sharing: could not be decided: division by zero. The team shares information.", failed.Reason())
 }
 
-func TestParseNeedsCriteria(t *testing.T) {
-	f, problems := yamlsrc.Parse("eligibility.yaml", []byte("exclusions: []\n"))
-	require.Empty(t, problems)
-	_, problems = Parse(f)
+func TestReadNeedsCriteria(t *testing.T) {
+	_, problems := Read("eligibility.yaml", []byte("exclusions: []\n"))
 	require.Len(t, problems, 1)
 	assert.Equal(t, "no-criteria", problems[0].Code)
+}
+
+func TestReadReportsDuplicatesWhateverElseIsWrong(t *testing.T) {
+	src := `criteria:
+  - id: same
+    title: First
+    description: d
+    source: s
+    when: subject.gender == "mail"
+    because: b
+  - id: same
+    title: Second
+    description: d
+    source: s
+    when: subject.gender ==
+    because: b
+`
+	rs, problems := Read("eligibility.yaml", []byte(src))
+	codes := []string{}
+	for _, d := range problems {
+		codes = append(codes, d.Code)
+	}
+	assert.ElementsMatch(t, []string{"bad-enum", "expr-syntax", "duplicate-id"}, codes)
+	assert.Empty(t, rs.All(), "rules with mistakes are left out")
+	assert.Len(t, rs.Seen, 2)
+	for _, d := range problems {
+		assert.NotEmpty(t, d.Excerpt, "%s has its snippet", d.Code)
+	}
+}
+
+func TestZeroRules(t *testing.T) {
+	var rs *Rules
+	assert.Nil(t, rs.Evaluate(context.Background(), &referral.Referral{}, referral.Date{}))
+	assert.Nil(t, rs.All())
+	var zero Rules
+	assert.Empty(t, zero.Evaluate(context.Background(), &referral.Referral{}, referral.Date{}))
+	assert.Empty(t, zero.Evaluate(context.Background(), nil, referral.Date{}))
+	var r *Rule
+	assert.Nil(t, r.Reads(&referral.Referral{}, referral.Date{}))
 }

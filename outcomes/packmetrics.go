@@ -1,6 +1,7 @@
 package outcomes
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -178,7 +179,7 @@ func compileFilter(f *yamlsrc.File, pos yamlsrc.Positions, path, field string, s
 			"Say which events count in `when`, such as when: type == \"withdrawn\" && reason == \"disengaged\".", p))
 		return nil
 	}
-	prog, errs := engine.Compile(s.Value, EventSchema(), engine.Source{File: f.Name, Src: f.Src, Node: s.Node})
+	prog, errs := engine.Compile(s.Value, EventSchema(), engine.Source{File: f.Name, Line: f.Excerpt, Node: s.Node})
 	for _, d := range errs {
 		d.Path = p
 	}
@@ -212,7 +213,7 @@ func (m *packMeasure) Observe(e Event, c CaseView) error {
 	}
 	env := &engine.Env{Root: &eventInput{e: &e, c: &c}, Today: e.On, Index: -1}
 	selected := func(p *engine.Program) (bool, error) {
-		res := p.Eval(env)
+		res := p.Eval(context.Background(), env)
 		if res.Err != nil {
 			return false, fmt.Errorf("metric %s: %v", m.spec.ID, res.Err)
 		}

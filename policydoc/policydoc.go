@@ -14,9 +14,9 @@ import (
 	"strings"
 
 	"github.com/saferpath/pathway"
-	"github.com/saferpath/pathway/internal/engine"
 	"github.com/saferpath/pathway/programmes"
 	"github.com/saferpath/pathway/referral"
+	"github.com/saferpath/pathway/rule"
 	"github.com/saferpath/pathway/safeguarding"
 )
 
@@ -82,7 +82,7 @@ func writeSharing(b *strings.Builder, s *safeguarding.Sharing) {
 	}
 	b.WriteString("\n### Information sharing\n\nAll programmes are confidential, but information about risk and safeguarding is shared. ")
 	b.WriteString("Each role sees only these classes of a referral's data:\n\n| role | sees |\n|---|---|\n")
-	for _, role := range safeguarding.Roles {
+	for _, role := range safeguarding.Roles() {
 		classes, _ := s.Sees(string(role))
 		names := make([]string, len(classes))
 		for i, c := range classes {
@@ -92,10 +92,10 @@ func writeSharing(b *strings.Builder, s *safeguarding.Sharing) {
 	}
 }
 
-func writeRule(b *strings.Builder, r *engine.Rule, when string) {
+func writeRule(b *strings.Builder, r *rule.Rule, when string) {
 	fmt.Fprintf(b, "\n#### %s (`%s`)\n\n", r.Title, r.ID)
 	fmt.Fprintf(b, "%s\n\n", r.Description)
-	fmt.Fprintf(b, "%s:\n\n```\n%s\n```\n\n", when, strings.TrimSpace(r.Program.Text()))
+	fmt.Fprintf(b, "%s:\n\n```\n%s\n```\n\n", when, strings.TrimSpace(r.When))
 	fmt.Fprintf(b, "- Reason given: %s\n", r.Because)
 	fmt.Fprintf(b, "- Source: %s\n", r.Source)
 	fmt.Fprintf(b, "- Written at: `%s`\n", r.Origin())
@@ -128,7 +128,7 @@ func writeProgrammes(b *strings.Builder, c *programmes.Catalogue) {
 		if len(p.Waives) > 0 {
 			fmt.Fprintf(b, "- Waives the criteria: %s\n", codes(p.Waives))
 		}
-		fmt.Fprintf(b, "- Suits a referral when:\n\n```\n%s\n```\n\n", strings.TrimSpace(p.Program.Text()))
+		fmt.Fprintf(b, "- Suits a referral when:\n\n```\n%s\n```\n\n", strings.TrimSpace(p.When))
 		fmt.Fprintf(b, "- Reason given: %s\n", p.Because)
 		fmt.Fprintf(b, "- Source: %s\n", p.Source)
 		fmt.Fprintf(b, "- Written at: `%s`\n", p.Origin())
@@ -146,7 +146,7 @@ func writeSafeguarding(b *strings.Builder, s *safeguarding.Policy) {
 	for _, t := range s.Triggers {
 		fmt.Fprintf(b, "\n#### %s (`%s`)\n\n", t.Title, t.ID)
 		fmt.Fprintf(b, "%s\n\n", t.Description)
-		fmt.Fprintf(b, "Raised when:\n\n```\n%s\n```\n\n", strings.TrimSpace(t.Program.Text()))
+		fmt.Fprintf(b, "Raised when:\n\n```\n%s\n```\n\n", strings.TrimSpace(t.When))
 		fmt.Fprintf(b, "- Instruction to the %s: %s\n", t.Owner, t.Text)
 		if t.IfUnknown == safeguarding.Establish {
 			fmt.Fprintf(b, "- When it cannot be decided (`%s%s`): %s\n", safeguarding.EstablishPrefix, t.ID, establishText(t))

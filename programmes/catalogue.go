@@ -10,6 +10,7 @@
 package programmes
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -18,13 +19,21 @@ import (
 	"github.com/saferpath/pathway/internal/engine"
 	"github.com/saferpath/pathway/internal/yamlsrc"
 	"github.com/saferpath/pathway/referral"
+	"github.com/saferpath/pathway/rule"
 )
 
-// Addresses are what a programme is for.
-var Addresses = []string{"stalking", "domestic-abuse", "engagement", "both"}
+var (
+	addresses  = []string{"stalking", "domestic-abuse", "engagement", "both"}
+	deliveries = []string{"one-to-one", "group", "one-to-one-or-group", "case-management"}
+)
 
-// Deliveries are how a programme is delivered.
-var Deliveries = []string{"one-to-one", "group", "one-to-one-or-group", "case-management"}
+// Addresses lists what a programme may be for: stalking, domestic-abuse,
+// engagement or both. The slice is the caller's own.
+func Addresses() []string { return slices.Clone(addresses) }
+
+// Deliveries lists how a programme may be delivered: one-to-one, group,
+// one-to-one-or-group or case-management. The slice is the caller's own.
+func Deliveries() []string { return slices.Clone(deliveries) }
 
 // Window is a funding window, both ends inclusive.
 type Window struct {
@@ -35,9 +44,11 @@ type Window struct {
 // Contains reports whether d falls in the window.
 func (w Window) Contains(d referral.Date) bool { return !d.Before(w.From) && !d.After(w.To) }
 
-// Programme is one programme in a pack version.
+// Programme is one programme in a pack version: what it is, how it is
+// delivered, what its funding buys, and (its rule) which referrals it
+// suits. It is part of a loaded pack: do not change it.
 type Programme struct {
-	engine.Rule
+	rule.Rule
 	// Name is the programme's full name (Rule.Title is a short one).
 	Name      string
 	Addresses string
@@ -64,6 +75,17 @@ type Programme struct {
 	Waives []string
 	// Funding is the window the places are funded over.
 	Funding Window
+
+	cond *engine.Program
+}
+
+// Reads returns the answers the programme's condition looks at for r as on
+// the date today, for explanations; personal values are never among them.
+func (p *Programme) Reads(r *referral.Referral, today referral.Date) []rule.Reading {
+	if p == nil || p.cond == nil || r == nil {
+		return nil
+	}
+	return p.cond.PublicReads(&engine.Env{Root: r, Today: today, Index: -1})
 }
 
 // IsGroup reports whether places are counted in groups.
@@ -81,9 +103,14 @@ func (p *Programme) Capacity() (int, bool) {
 // Waived reports whether the programme waives criterion id.
 func (p *Programme) Waived(id string) bool { return slices.Contains(p.Waives, id) }
 
-// Catalogue is a pack version's programmes, in file order.
+// Catalogue is a pack version's programmes, in file order. The zero
+// Catalogue has none.
 type Catalogue struct {
 	Programmes []*Programme
+	// Seen lists the id of every programme the file gives, where it is
+	// written, with those that have mistakes: a pack checks ids across
+	// its files with it, whatever else is wrong.
+	Seen []rule.Rule
 }
 
 // Lookup returns the programme with the given id, or nil.
@@ -111,26 +138,29 @@ func (c *Catalogue) IDs() []string {
 	return ids
 }
 
+// spec is a programme as written in programmes.yaml, and the shape its
+// JSON Schema is made from.
 type spec struct {
 	engine.RuleSpec
-	Name         string   `json:"name"`
-	Addresses    string   `json:"addresses"`
-	Model        string   `json:"model"`
-	Delivery     string   `json:"delivery"`
-	Sessions     int      `json:"sessions"`
-	SessionHours float64  `json:"sessionHours"`
-	Facilitators int      `json:"facilitators"`
-	Places       int      `json:"places"`
-	Uncapped     bool     `json:"uncapped"`
-	Groups       int      `json:"groups"`
-	GroupSize    int      `json:"groupSize"`
-	Staff        string   `json:"staff"`
-	Waives       []string `json:"waives"`
-	Funding      *Window  `json:"funding"`
+	Name         string   `json:"name" jsonschema:"title=Full name,minLength=1"`
+	Addresses    string   `json:"addresses" jsonschema:"title=What it addresses,enum=stalking,enum=domestic-abuse,enum=engagement,enum=both"`
+	Model        string   `json:"model" jsonschema:"title=Therapeutic model,minLength=1,example=Dialectical Behaviour Therapy (DBT)"`
+	Delivery     string   `json:"delivery" jsonschema:"title=Delivery,enum=one-to-one,enum=group,enum=one-to-one-or-group,enum=case-management"`
+	Sessions     int      `json:"sessions,omitempty" jsonschema:"title=Sessions,description=The number of sessions; leave out when there is no fixed number.,minimum=0,maximum=500,example=12"`
+	SessionHours float64  `json:"sessionHours,omitempty" jsonschema:"title=Hours a session,description=The longest a session lasts.,minimum=0,maximum=24,example=2.5"`
+	Facilitators int      `json:"facilitators,omitempty" jsonschema:"title=Facilitators,description=Facilitators at each session.,minimum=0,maximum=20"`
+	Places       int      `json:"places,omitempty" jsonschema:"title=Places,description=People the funding buys places for over its window (one-to-one programmes).,minimum=0,maximum=10000,example=40"`
+	Uncapped     bool     `json:"uncapped,omitempty" jsonschema:"title=Uncapped,description=True when the funding buys no set number of places (instead of places)."`
+	Groups       int      `json:"groups,omitempty" jsonschema:"title=Groups,description=Groups the funding buys (group programmes).,minimum=0,maximum=10000,example=10"`
+	GroupSize    int      `json:"groupSize,omitempty" jsonschema:"title=Group size,description=The largest a group may be (group programmes).,minimum=0,maximum=100,example=8"`
+	Staff        string   `json:"staff" jsonschema:"title=Staff,description=Who delivers it.,minLength=1"`
+	Waives       []string `json:"waives,omitempty" jsonschema:"title=Waives,description=Criterion ids this programme does not require."`
+	Funding      *Window  `json:"funding,omitempty" jsonschema:"title=Funding window,description=The dates the places are funded over; the version's dates when left out."`
 }
 
+// file is programmes.yaml as written.
 type file struct {
-	Programmes []spec `json:"programmes"`
+	Programmes []spec `json:"programmes" jsonschema:"title=Programmes,minItems=1"`
 }
 
 // Limits on a programme's figures: far above any real programme, low
@@ -142,17 +172,31 @@ const (
 	maxStaff     = 20
 )
 
-// Parse reads a programmes.yaml file and compiles each programme's
-// condition. window is the pack version's effective dates, the funding
-// window of every programme that does not set its own; criteria are the
-// version's criterion ids, which `waives` may name. Every problem in the
-// file is returned at once, each at its file:line:col.
+// Read reads data, a programmes.yaml file named name in diagnostics, and
+// compiles each programme's condition. window is the pack version's
+// effective dates, the funding window of every programme that does not set
+// its own (the zero Window when they are not known: the funding windows are
+// then not checked against them); criteria are the version's criterion ids,
+// which `waives` may name. Every problem in the file is returned at once,
+// each at its file:line:col; with any error among them, the Catalogue holds
+// only the programmes without mistakes (and Seen every id).
 //
 // A one-to-one programme gives `places` (how many people its funding buys
 // places for over the window) or says `uncapped: true` when the funding sets
 // no number; a group programme gives `groups` and `groupSize` instead. A
-// forgotten figure is a problem, never a silent "no limit".
-func Parse(f *yamlsrc.File, window Window, criteria []string) (*Catalogue, diag.List) {
+// forgotten figure is a problem, never a silent "no limit". The file's
+// format is described in docs/rules.md.
+func Read(name string, data []byte, window Window, criteria []string) (*Catalogue, diag.List) {
+	f, problems := yamlsrc.Parse(name, data)
+	if f == nil {
+		return &Catalogue{}, problems
+	}
+	cat, problems := parse(f, window, criteria)
+	yamlsrc.Annotate(problems, f)
+	return cat, problems
+}
+
+func parse(f *yamlsrc.File, window Window, criteria []string) (*Catalogue, diag.List) {
 	var raw file
 	pos, problems := yamlsrc.Decode(f, f.Root, "", &raw)
 	cat := &Catalogue{}
@@ -185,8 +229,9 @@ func Parse(f *yamlsrc.File, window Window, criteria []string) (*Catalogue, diag.
 			}
 			return out
 		}
-		rule, errs := engine.CompileRule(f, pos, path, s.RuleSpec, schema)
+		meta, prog, errs := engine.CompileRule(f, pos, path, s.RuleSpec, schema)
 		problems = append(problems, errs...)
+		cat.Seen = append(cat.Seen, meta)
 		need := func(field, value, what string) {
 			if value == "" {
 				problems = append(problems, at(field).diag("missing-"+field, fmt.Sprintf("The programme has no %s", field),
@@ -196,13 +241,13 @@ func Parse(f *yamlsrc.File, window Window, criteria []string) (*Catalogue, diag.
 		need("name", s.Name, "the programme's full name")
 		need("model", s.Model, "its therapeutic model, such as Dialectical Behaviour Therapy (DBT)")
 		need("staff", s.Staff, "who delivers it, such as a trained domestic abuse officer")
-		if !slices.Contains(Addresses, s.Addresses) {
+		if !slices.Contains(addresses, s.Addresses) {
 			problems = append(problems, at("addresses").diag("bad-addresses", "`addresses` is not one of the allowed values",
-				fmt.Sprintf("Say what the programme addresses: %s.%s", diag.Quoted(Addresses), diag.DidYouMean(s.Addresses, Addresses))))
+				fmt.Sprintf("Say what the programme addresses: %s.%s", diag.Quoted(addresses), diag.DidYouMean(s.Addresses, addresses))))
 		}
-		if !slices.Contains(Deliveries, s.Delivery) {
+		if !slices.Contains(deliveries, s.Delivery) {
 			problems = append(problems, at("delivery").diag("bad-delivery", "`delivery` is not one of the allowed values",
-				fmt.Sprintf("Say how it is delivered: %s.%s", diag.Quoted(Deliveries), diag.DidYouMean(s.Delivery, Deliveries))))
+				fmt.Sprintf("Say how it is delivered: %s.%s", diag.Quoted(deliveries), diag.DidYouMean(s.Delivery, deliveries))))
 		}
 		for _, n := range []struct {
 			name       string
@@ -236,21 +281,42 @@ func Parse(f *yamlsrc.File, window Window, criteria []string) (*Catalogue, diag.
 			case funding.From.IsZero() || funding.To.IsZero() || funding.To.Before(funding.From):
 				problems = append(problems, at("funding").diag("bad-funding", "The funding window needs `from` and `to`, with `to` not before `from`",
 					fmt.Sprintf("Write funding: {from: %s, to: %s}, or leave it out to use the pack version's dates.", window.From, window.To)))
-			case funding.To.Before(window.From) || funding.From.After(window.To):
+			case !window.From.IsZero() && (funding.To.Before(window.From) || funding.From.After(window.To)):
 				problems = append(problems, at("funding").diag("funding-outside-version",
 					"The funding window does not meet the dates this version is in force",
 					fmt.Sprintf("The programme is funded %s to %s, but this version is in force %s to %s, so it could never be allocated. Correct the dates, or leave `funding` out to use the version's.",
 						funding.From, funding.To, window.From, window.To)))
 			}
 		}
-		if rule == nil {
+		if prog == nil {
 			continue
 		}
-		cat.Programmes = append(cat.Programmes, &Programme{Rule: *rule, Name: s.Name, Addresses: s.Addresses, Model: s.Model,
+		cat.Programmes = append(cat.Programmes, &Programme{Rule: meta, cond: prog, Name: s.Name, Addresses: s.Addresses, Model: s.Model,
 			Delivery: s.Delivery, Sessions: s.Sessions, SessionHours: s.SessionHours, Facilitators: s.Facilitators,
 			Places: s.Places, Groups: s.Groups, GroupSize: s.GroupSize, Staff: s.Staff, Waives: s.Waives, Funding: funding})
 	}
+	problems = append(problems, duplicates(cat.Seen)...)
 	return cat, problems
+}
+
+// duplicates reports programme ids given twice in the file.
+func duplicates(seen []rule.Rule) diag.List {
+	var problems diag.List
+	first := map[string]rule.Rule{}
+	for _, r := range seen {
+		if r.ID == "" {
+			continue
+		}
+		if f, dup := first[r.ID]; dup {
+			problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "duplicate-id",
+				Summary: fmt.Sprintf("The id %q is used twice", r.ID),
+				Detail:  fmt.Sprintf("It is already used at %s. Ids must be unique within a version: scenarios, reports and the capacity ledger name programmes by id. Rename one of them.", f.IDAt),
+				Range:   r.IDAt})
+			continue
+		}
+		first[r.ID] = r
+	}
+	return problems
 }
 
 // checkCapacity checks that a programme says what its funding buys: places
@@ -306,20 +372,26 @@ func (a *diagAt) diag(code, summary, detail string) *diag.Diagnostic {
 	return a.f.Diag(a.pos.Node(a.path), code, summary, detail, a.path)
 }
 
-// Condition is a programme's condition for one referral.
+// Condition is a programme's condition for one referral: true when the
+// programme suits it.
 type Condition struct {
 	Programme *Programme
-	Result    engine.Result
+	Result    rule.Result
 }
 
-// Conditions evaluates every programme's condition for env, in file order.
-func (c *Catalogue) Conditions(env *engine.Env) []Condition {
-	if c == nil {
+// Conditions evaluates every programme's condition for r as on the date
+// today, in file order. A condition that cannot finish within the
+// evaluation's limits, or when ctx is done, is unknown with the reason in
+// its Result's Err.
+func (c *Catalogue) Conditions(ctx context.Context, r *referral.Referral, today referral.Date) []Condition {
+	if c == nil || r == nil {
 		return nil
 	}
+	s := engine.Open(ctx, r, today)
+	defer s.Close()
 	out := make([]Condition, len(c.Programmes))
 	for i, p := range c.Programmes {
-		out[i] = Condition{Programme: p, Result: p.Program.Eval(env)}
+		out[i] = Condition{Programme: p, Result: s.Eval(p.cond).Public()}
 	}
 	return out
 }

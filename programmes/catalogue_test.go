@@ -11,7 +11,6 @@ import (
 
 	"github.com/saferpath/pathway/diag"
 	"github.com/saferpath/pathway/internal/golden"
-	"github.com/saferpath/pathway/internal/yamlsrc"
 	"github.com/saferpath/pathway/programmes"
 	"github.com/saferpath/pathway/referral"
 )
@@ -27,12 +26,7 @@ var (
 // parseFile parses a programmes file as Load does, naming it name.
 func parseFile(t testing.TB, name string, data []byte, w programmes.Window) (*programmes.Catalogue, diag.List) {
 	t.Helper()
-	f, problems := yamlsrc.Parse(name, data)
-	if f == nil {
-		return nil, problems
-	}
-	cat, more := programmes.Parse(f, w, kentCriteria)
-	problems = append(problems, more...)
+	cat, problems := programmes.Read(name, data, w, kentCriteria)
 	problems.Sort()
 	return cat, problems
 }
@@ -133,9 +127,9 @@ func TestWindowContains(t *testing.T) {
 	}
 }
 
-// TestParseProblems checks every mistake in a file is reported at once, each
+// TestReadProblems checks every mistake in a file is reported at once, each
 // at its file:line:col, as whole rendered text against a golden file.
-func TestParseProblems(t *testing.T) {
+func TestReadProblems(t *testing.T) {
 	tests := []struct {
 		name, file string
 	}{
@@ -160,10 +154,10 @@ func TestParseProblems(t *testing.T) {
 	}
 }
 
-// FuzzParse checks that no programmes file, however broken, panics the
+// FuzzRead checks that no programmes file, however broken, panics the
 // parser, and that a file that parses cleanly gives programmes with sane
 // figures.
-func FuzzParse(f *testing.F) {
+func FuzzRead(f *testing.F) {
 	for _, name := range []string{"../rules/kent/2021-09/programmes.yaml", "../rules/kent/2022-08/programmes.yaml",
 		"testdata/catalogue/mistakes.yaml", "testdata/catalogue/types.yaml", "testdata/catalogue/empty.yaml"} {
 		data, err := os.ReadFile(name)

@@ -1,8 +1,6 @@
 package referral
 
 import (
-	"strings"
-
 	"github.com/saferpath/pathway/diag"
 	"github.com/saferpath/pathway/internal/yamlsrc"
 	"go.yaml.in/yaml/v4"
@@ -22,16 +20,16 @@ func Decode(name string, data []byte) (*Referral, error) {
 	if f == nil {
 		return nil, probs
 	}
-	r, _, probs := DecodeNode(f, f.Root)
+	r, _, probs := decodeNode(f, f.Root)
+	yamlsrc.Annotate(probs, f)
 	return r, probs.Err()
 }
 
-// DecodeNode decodes the referral at node n of f: a whole file, or a
-// referral written inline in another file (a scenario). Paths in the
-// problems and in the Positions are relative to the referral
-// (victims[1].name); ranges point into f. The referral is nil only when n
-// is not a group of named fields.
-func DecodeNode(f *yamlsrc.File, n *yaml.Node) (*Referral, yamlsrc.Positions, diag.List) {
+// decodeNode decodes the referral at node n of f. Paths in the problems
+// and in the Positions are relative to the referral (victims[1].name);
+// ranges point into f. The referral is nil only when n is not a group of
+// named fields.
+func decodeNode(f *yamlsrc.File, n *yaml.Node) (*Referral, yamlsrc.Positions, diag.List) {
 	if n == nil || n.Kind != yaml.MappingNode {
 		summary := "Not a referral"
 		detail := "A referral is a group of named fields, such as {\"id\": ..., \"form\": ..., ...}. Check that this is a referral file."
@@ -61,49 +59,12 @@ func Read(name string, data []byte, opts ...ValidateOption) (*Referral, diag.Lis
 	if f == nil {
 		return nil, probs
 	}
-	r, pos, probs := DecodeNode(f, f.Root)
+	r, pos, probs := decodeNode(f, f.Root)
 	if r == nil {
+		yamlsrc.Annotate(probs, f)
 		return nil, probs
 	}
-	return r, Place(f, pos, probs, r.Validate(opts...))
-}
-
-// Place merges validation problems into decoding problems: it gives each
-// validation problem the range of its path (or of the nearest enclosing
-// value that is in the file), drops those about a value that already has a
-// decoding problem (a date that could not be read is not also "missing"),
-// and sorts the result by position.
-func Place(f *yamlsrc.File, pos yamlsrc.Positions, decoded diag.List, validation error) diag.List {
-	out := append(diag.List(nil), decoded...)
-	bad := make(map[string]bool, len(decoded))
-	for _, d := range decoded {
-		bad[d.Path] = true
-	}
-	for _, d := range diag.From(validation) {
-		if coveredBy(d.Path, bad) {
-			continue
-		}
-		c := *d
-		c.Range = pos.Range(f, d.Path)
-		c.Excerpt = f.Excerpt(c.Range.Start.Line)
-		out = append(out, &c)
-	}
-	out.Sort()
-	return out
-}
-
-// coveredBy reports whether path or one of its ancestors is in bad.
-func coveredBy(path string, bad map[string]bool) bool {
-	if len(bad) == 0 {
-		return false
-	}
-	for {
-		if bad[path] {
-			return true
-		}
-		if path == "" || !strings.ContainsAny(path, ".[") {
-			return false
-		}
-		path = yamlsrc.Parent(path)
-	}
+	probs = yamlsrc.Place(f, pos, probs, r.Validate(opts...))
+	yamlsrc.Annotate(probs, f)
+	return r, probs
 }

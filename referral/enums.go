@@ -1,6 +1,9 @@
 package referral
 
-import "slices"
+import (
+	"reflect"
+	"slices"
+)
 
 // Form is which referral form was used.
 type Form string
@@ -94,46 +97,77 @@ const (
 	InstrumentOther  Instrument = "other"
 )
 
-// Enums lists each enumeration's allowed values, keyed by the enumeration's
-// name as it appears in messages and schemas. It is the one place these
-// values are listed: validation, the JSON Schema and the rule checker read
-// it. Callers must not modify it.
-var Enums = map[string][]string{
-	"form":           {string(FormCOBI), string(FormHealthyRelationships)},
-	"gender":         {string(GenderMale), string(GenderFemale), string(GenderOther), string(GenderNotStated)},
-	"responsibility": {string(ResponsibilityNone), string(ResponsibilitySome), string(ResponsibilityFull)},
-	"manageability":  {string(ManageabilityNone), string(ManageabilityManaged), string(ManageabilityManageable), string(ManageabilityUnmanaged)},
-	"order":          {string(OrderNone), string(OrderCustodial), string(OrderCommunity)},
-	"relationship": {string(RelationshipPartner), string(RelationshipExPartner), string(RelationshipFamily),
-		string(RelationshipAcquaintance), string(RelationshipStranger), string(RelationshipColleague), string(RelationshipOther)},
-	"nature": {string(NatureMentalHealth), string(NatureSubstanceMisuse), string(NatureProbation),
-		string(NatureHousing), string(NatureChildrenServices), string(NatureOther)},
-	"instrument": {string(InstrumentDASH24), string(InstrumentDASH27), string(InstrumentDARA), string(InstrumentSDASH), string(InstrumentOther)},
+// enums lists each enumeration's allowed values, keyed by the
+// enumeration's name as it appears in messages and schemas. It is the one
+// place these values are listed: validation, the JSON Schema, the field
+// description and the rule checker read it, through EnumValues.
+var enums = []struct {
+	name   string
+	typ    reflect.Type
+	values []string
+}{
+	{"form", reflect.TypeFor[Form](), []string{string(FormCOBI), string(FormHealthyRelationships)}},
+	{"gender", reflect.TypeFor[Gender](), []string{string(GenderMale), string(GenderFemale), string(GenderOther), string(GenderNotStated)}},
+	{"responsibility", reflect.TypeFor[Responsibility](), []string{string(ResponsibilityNone), string(ResponsibilitySome), string(ResponsibilityFull)}},
+	{"manageability", reflect.TypeFor[Manageability](), []string{string(ManageabilityNone), string(ManageabilityManaged), string(ManageabilityManageable), string(ManageabilityUnmanaged)}},
+	{"order", reflect.TypeFor[Order](), []string{string(OrderNone), string(OrderCustodial), string(OrderCommunity)}},
+	{"relationship", reflect.TypeFor[Relationship](), []string{string(RelationshipPartner), string(RelationshipExPartner), string(RelationshipFamily),
+		string(RelationshipAcquaintance), string(RelationshipStranger), string(RelationshipColleague), string(RelationshipOther)}},
+	{"nature", reflect.TypeFor[Nature](), []string{string(NatureMentalHealth), string(NatureSubstanceMisuse), string(NatureProbation),
+		string(NatureHousing), string(NatureChildrenServices), string(NatureOther)}},
+	{"instrument", reflect.TypeFor[Instrument](), []string{string(InstrumentDASH24), string(InstrumentDASH27), string(InstrumentDARA), string(InstrumentSDASH), string(InstrumentOther)}},
+}
+
+// EnumNames lists the enumerations' names: form, gender, responsibility,
+// manageability, order, relationship, nature and instrument.
+func EnumNames() []string {
+	out := make([]string, len(enums))
+	for i, e := range enums {
+		out[i] = e.name
+	}
+	return out
+}
+
+// EnumValues returns the allowed values of enumeration name, in the order
+// forms list them, or nil for a name that is not an enumeration. The slice
+// is the caller's own.
+func EnumValues(name string) []string {
+	for _, e := range enums {
+		if e.name == name {
+			return slices.Clone(e.values)
+		}
+	}
+	return nil
+}
+
+// enumValues is EnumValues without the copy, for this package's own use.
+func enumValues(name string) []string {
+	for _, e := range enums {
+		if e.name == name {
+			return e.values
+		}
+	}
+	return nil
 }
 
 // EnumOf returns the enumeration name of a value of one of this package's
-// enumeration types (Form, Gender, ...), or "" for any other value.
+// enumeration types (Form, Gender, ...) or a pointer to one, or "" for any
+// other value.
 func EnumOf(v any) string {
-	switch v.(type) {
-	case Form, *Form:
-		return "form"
-	case Gender, *Gender:
-		return "gender"
-	case Responsibility, *Responsibility:
-		return "responsibility"
-	case Manageability, *Manageability:
-		return "manageability"
-	case Order, *Order:
-		return "order"
-	case Relationship, *Relationship:
-		return "relationship"
-	case Nature, *Nature:
-		return "nature"
-	case Instrument, *Instrument:
-		return "instrument"
+	return enumOfType(reflect.TypeOf(v))
+}
+
+func enumOfType(t reflect.Type) string {
+	if t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	for _, e := range enums {
+		if e.typ == t {
+			return e.name
+		}
 	}
 	return ""
 }
 
 // Valid reports whether value is one of enumeration enum's values.
-func Valid(enum, value string) bool { return slices.Contains(Enums[enum], value) }
+func Valid(enum, value string) bool { return slices.Contains(enumValues(enum), value) }

@@ -27,6 +27,10 @@ type Phone string
 // Email is an email address: personal data.
 type Email string
 
+// Contact is how to reach a person or a service, written freely (a name,
+// a phone number, an address or all three): personal data.
+type Contact string
+
 // Text is free text written by a referrer. It may mention people, places
 // and events, so it is treated as personal data.
 type Text string
@@ -90,3 +94,15 @@ func (v Text) LogValue() slog.Value { return slog.StringValue(v.String()) }
 
 // Reveal returns the text itself, for role-aware views.
 func (v Text) Reveal() string { return string(v) }
+
+// String returns [redacted] for non-empty contact details.
+func (v Contact) String() string { return redactString(v != "") }
+
+// Format redacts the contact details for every fmt verb.
+func (v Contact) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, v.String()) }
+
+// LogValue redacts the contact details in structured logs.
+func (v Contact) LogValue() slog.Value { return slog.StringValue(v.String()) }
+
+// Reveal returns the contact details themselves, for role-aware views.
+func (v Contact) Reveal() string { return string(v) }

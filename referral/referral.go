@@ -1,103 +1,110 @@
 // Package referral holds the referral to a perpetrator programme: its types
-// (wire format v1), strict decoding from JSON and YAML, validation, and the
-// JSON Schema partner systems validate against.
+// (wire format v1, described in docs/referral.md), strict decoding from JSON
+// and YAML, validation, and the JSON Schema partner systems validate against.
+//
+// The referral's fields are described once, by the struct tags of these
+// types: the JSON name, the validation rules, the class of data (which
+// decides who may see it) and the label used in messages. Fields lists that
+// description; the rule engine, the sharing policy, the JSON Schema and the
+// scenario files' paths are all derived from it.
 //
 // Yes/no answers are *bool: nil means the question was not answered, which
 // is not the same as "no". Enumerations are string types whose allowed
-// values are listed once, in Enums, and used by validation, the JSON Schema
-// and the rule checker. Personal details (names, addresses, phone numbers,
-// emails, dates of birth) have types that print as [redacted] through
-// String, fmt verbs and slog; encoding a referral as JSON is unchanged.
+// values are listed once and used by validation, the JSON Schema and the
+// rule checker. Personal details (names, addresses, phone numbers, emails,
+// contacts, dates of birth and free text) have types that print as
+// [redacted] through String, fmt verbs and slog; encoding a referral as JSON
+// is unchanged.
 package referral
 
 // Referral is one referral form, COBI (stalking) or Healthy Relationships
 // (domestic abuse), as partner systems send it.
 type Referral struct {
-	ID               string          `json:"id" yaml:"id" expr:"id" validate:"required,max=100"`
-	Form             Form            `json:"form" yaml:"form" expr:"form" validate:"required,enum"`
-	DateSent         Date            `json:"dateSent" yaml:"dateSent" expr:"dateSent" validate:"required"`
-	Referrer         Referrer        `json:"referrer" yaml:"referrer" expr:"referrer"`
-	Subject          Subject         `json:"subject" yaml:"subject" expr:"subject"`
-	BehaviourSummary Text            `json:"behaviourSummary" yaml:"behaviourSummary" expr:"behaviourSummary" validate:"required,max=10000"`
-	OtherAgencies    []Agency        `json:"otherAgencies,omitempty" yaml:"otherAgencies,omitempty" expr:"otherAgencies" validate:"max=50,dive"`
-	Victims          []Victim        `json:"victims" yaml:"victims" expr:"victims" validate:"min=1,max=50,dive"`
-	Children         []Child         `json:"children,omitempty" yaml:"children,omitempty" expr:"children" validate:"max=50,dive"`
-	RiskToStaff      *RiskToStaff    `json:"riskToStaff,omitempty" yaml:"riskToStaff,omitempty" expr:"riskToStaff"`
-	ImmediateRisk    *bool           `json:"immediateRisk,omitempty" yaml:"immediateRisk,omitempty" expr:"immediateRisk"`
-	RiskAssessment   *RiskAssessment `json:"riskAssessment,omitempty" yaml:"riskAssessment,omitempty" expr:"riskAssessment"`
+	ID               string          `json:"id" validate:"required,max=100" class:"administrative" label:"the referral's reference"`
+	Form             Form            `json:"form" validate:"required,enum" class:"administrative" label:"which form was used"`
+	DateSent         Date            `json:"dateSent" validate:"required" class:"administrative" label:"the date the referral was sent"`
+	Referrer         Referrer        `json:"referrer" label:"the referrer"`
+	Subject          Subject         `json:"subject" label:"the person referred"`
+	BehaviourSummary Text            `json:"behaviourSummary" validate:"required,max=10000" class:"criminal-offence" label:"the overview of the behaviours that led to the referral"`
+	OtherAgencies    []Agency        `json:"otherAgencies,omitempty" validate:"max=50,dive" label:"other agencies"`
+	Victims          []Victim        `json:"victims" validate:"min=1,max=50,dive" label:"victims"`
+	Children         []Child         `json:"children,omitempty" validate:"max=20,dive" label:"children"`
+	RiskToStaff      *RiskToStaff    `json:"riskToStaff,omitempty" label:"the risk to staff"`
+	ImmediateRisk    *bool           `json:"immediateRisk,omitempty" class:"criminal-offence" label:"whether there is an immediate risk"`
+	RiskAssessment   *RiskAssessment `json:"riskAssessment,omitempty" label:"the risk assessment"`
 }
 
 // Referrer is the professional who sent the referral.
 type Referrer struct {
-	Name         Name   `json:"name" yaml:"name" expr:"name" validate:"required,max=200"`
-	Organisation string `json:"organisation" yaml:"organisation" expr:"organisation" validate:"required,max=200"`
-	Role         string `json:"role" yaml:"role" expr:"role" validate:"required,max=200"`
-	Phone        Phone  `json:"phone,omitempty" yaml:"phone,omitempty" expr:"phone" validate:"max=50"`
-	Email        Email  `json:"email,omitempty" yaml:"email,omitempty" expr:"email" validate:"omitempty,email,max=254"`
+	Name         Name   `json:"name" validate:"required,max=200" class:"personal-identifier" label:"the referrer's name"`
+	Organisation string `json:"organisation" validate:"required,max=200" class:"administrative" label:"the referrer's organisation"`
+	Role         string `json:"role" validate:"required,max=200" class:"administrative" label:"the referrer's role"`
+	Phone        Phone  `json:"phone,omitempty" validate:"max=50" class:"contact-detail" label:"the phone number"`
+	Email        Email  `json:"email,omitempty" validate:"omitempty,email,max=254" class:"contact-detail" label:"the email address"`
 }
 
 // Subject is the person referred to the programme.
 type Subject struct {
-	Name        Name      `json:"name" yaml:"name" expr:"name" validate:"required,max=200"`
-	Address     Address   `json:"address,omitempty" yaml:"address,omitempty" expr:"address" validate:"max=2000"`
-	Phone       Phone     `json:"phone,omitempty" yaml:"phone,omitempty" expr:"phone" validate:"max=50"`
-	Email       Email     `json:"email,omitempty" yaml:"email,omitempty" expr:"email" validate:"omitempty,email,max=254"`
-	DateOfBirth BirthDate `json:"dateOfBirth,omitzero" yaml:"dateOfBirth,omitempty" expr:"dateOfBirth"`
-	Gender      Gender    `json:"gender,omitempty" yaml:"gender,omitempty" expr:"gender" validate:"omitempty,enum"`
+	Name        Name      `json:"name" validate:"required,max=200" class:"personal-identifier" label:"the name of the person referred"`
+	Address     Address   `json:"address,omitempty" validate:"max=2000" class:"contact-detail" label:"the address"`
+	Phone       Phone     `json:"phone,omitempty" validate:"max=50" class:"contact-detail" label:"the phone number"`
+	Email       Email     `json:"email,omitempty" validate:"omitempty,email,max=254" class:"contact-detail" label:"the email address"`
+	DateOfBirth BirthDate `json:"dateOfBirth,omitzero" class:"personal-identifier" label:"the date of birth of the person referred"`
+	Gender      Gender    `json:"gender,omitempty" validate:"omitempty,enum" class:"special-category" label:"the gender of the person referred"`
 	// SubjectToSPO is asked on the COBI form only, where it must be answered.
-	SubjectToSPO                 *bool          `json:"subjectToSPO,omitempty" yaml:"subjectToSPO,omitempty" expr:"subjectToSPO"`
-	AcceptsResponsibility        Responsibility `json:"acceptsResponsibility,omitempty" yaml:"acceptsResponsibility,omitempty" expr:"acceptsResponsibility" validate:"omitempty,enum"`
-	SubstanceMisuse              Manageability  `json:"substanceMisuse,omitempty" yaml:"substanceMisuse,omitempty" expr:"substanceMisuse" validate:"omitempty,enum"`
-	MentalHealth                 Manageability  `json:"mentalHealth,omitempty" yaml:"mentalHealth,omitempty" expr:"mentalHealth" validate:"omitempty,enum"`
-	ConsentsToInformationSharing *bool          `json:"consentsToInformationSharing,omitempty" yaml:"consentsToInformationSharing,omitempty" expr:"consentsToInformationSharing"`
-	CurrentOrder                 Order          `json:"currentOrder,omitempty" yaml:"currentOrder,omitempty" expr:"currentOrder" validate:"omitempty,enum"`
-	LikelyOrder                  Order          `json:"likelyOrder,omitempty" yaml:"likelyOrder,omitempty" expr:"likelyOrder" validate:"omitempty,enum"`
-	NextCourtDate                Date           `json:"nextCourtDate,omitzero" yaml:"nextCourtDate,omitempty" expr:"nextCourtDate"`
+	SubjectToSPO                 *bool          `json:"subjectToSPO,omitempty" class:"criminal-offence" label:"whether the person is subject to a Stalking Protection Order"`
+	AcceptsResponsibility        Responsibility `json:"acceptsResponsibility,omitempty" validate:"omitempty,enum" class:"criminal-offence" label:"how far the person accepts responsibility"`
+	SubstanceMisuse              Manageability  `json:"substanceMisuse,omitempty" validate:"omitempty,enum" class:"special-category" label:"whether substance misuse is managed"`
+	MentalHealth                 Manageability  `json:"mentalHealth,omitempty" validate:"omitempty,enum" class:"special-category" label:"whether mental health is managed"`
+	ConsentsToInformationSharing *bool          `json:"consentsToInformationSharing,omitempty" class:"administrative" label:"whether the person consents to information sharing"`
+	CurrentOrder                 Order          `json:"currentOrder,omitempty" validate:"omitempty,enum" class:"criminal-offence" label:"the order the person is subject to"`
+	LikelyOrder                  Order          `json:"likelyOrder,omitempty" validate:"omitempty,enum" class:"criminal-offence" label:"the order the person is likely to be subject to"`
+	NextCourtDate                Date           `json:"nextCourtDate,omitzero" class:"criminal-offence" label:"the date of the next court hearing"`
 }
 
 // Agency is another agency currently engaged with the subject.
 type Agency struct {
-	Name    string `json:"name" yaml:"name" expr:"name" validate:"required,max=200"`
-	Contact Text   `json:"contact,omitempty" yaml:"contact,omitempty" expr:"contact" validate:"max=2000"`
-	Nature  Nature `json:"nature,omitempty" yaml:"nature,omitempty" expr:"nature" validate:"omitempty,enum"`
+	Name    string  `json:"name" validate:"required,max=200" class:"special-category" label:"the agency's name"`
+	Contact Contact `json:"contact,omitempty" validate:"max=2000" class:"contact-detail" label:"the contact details"`
+	Nature  Nature  `json:"nature,omitempty" validate:"omitempty,enum" class:"special-category" label:"what the agency does"`
 }
 
 // Victim is one victim or survivor associated with the subject.
 type Victim struct {
-	Name                   Name         `json:"name" yaml:"name" expr:"name" validate:"required,max=200"`
-	DateOfBirth            BirthDate    `json:"dateOfBirth,omitzero" yaml:"dateOfBirth,omitempty" expr:"dateOfBirth"`
-	Address                Address      `json:"address,omitempty" yaml:"address,omitempty" expr:"address" validate:"max=2000"`
-	Gender                 Gender       `json:"gender,omitempty" yaml:"gender,omitempty" expr:"gender" validate:"omitempty,enum"`
-	Relationship           Relationship `json:"relationship" yaml:"relationship" expr:"relationship" validate:"required,enum"`
-	KnownToSupportService  *bool        `json:"knownToSupportService,omitempty" yaml:"knownToSupportService,omitempty" expr:"knownToSupportService"`
-	ReasonNotKnown         Text         `json:"reasonNotKnown,omitempty" yaml:"reasonNotKnown,omitempty" expr:"reasonNotKnown" validate:"max=2000"`
-	AwareOfSupportServices *bool        `json:"awareOfSupportServices,omitempty" yaml:"awareOfSupportServices,omitempty" expr:"awareOfSupportServices"`
-	ServicesProvided       Text         `json:"servicesProvided,omitempty" yaml:"servicesProvided,omitempty" expr:"servicesProvided" validate:"max=2000"`
-	ConsentsToContact      *bool        `json:"consentsToContact,omitempty" yaml:"consentsToContact,omitempty" expr:"consentsToContact"`
-	WantsUpdates           *bool        `json:"wantsUpdates,omitempty" yaml:"wantsUpdates,omitempty" expr:"wantsUpdates"`
-	SupportServiceContact  Text         `json:"supportServiceContact,omitempty" yaml:"supportServiceContact,omitempty" expr:"supportServiceContact" validate:"max=2000"`
+	Name                   Name         `json:"name" validate:"required,max=200" class:"victim-detail" label:"the victim's name"`
+	DateOfBirth            BirthDate    `json:"dateOfBirth,omitzero" class:"victim-detail" label:"the victim's date of birth"`
+	Address                Address      `json:"address,omitempty" validate:"max=2000" class:"victim-detail" label:"the address"`
+	Gender                 Gender       `json:"gender,omitempty" validate:"omitempty,enum" class:"victim-detail" label:"the victim's gender"`
+	Relationship           Relationship `json:"relationship" validate:"required,enum" class:"victim-detail" label:"the victim's relationship to the person referred"`
+	KnownToSupportService  *bool        `json:"knownToSupportService,omitempty" class:"victim-detail" label:"whether the victim is known to a support service"`
+	ReasonNotKnown         Text         `json:"reasonNotKnown,omitempty" validate:"max=2000" class:"victim-detail" label:"why the victim is not known to a support service"`
+	AwareOfSupportServices *bool        `json:"awareOfSupportServices,omitempty" class:"victim-detail" label:"whether the victim was made aware of support services"`
+	ServicesProvided       Text         `json:"servicesProvided,omitempty" validate:"max=2000" class:"victim-detail" label:"the support services the victim was told about"`
+	ConsentsToContact      *bool        `json:"consentsToContact,omitempty" class:"victim-detail" label:"whether the victim consents to contact"`
+	WantsUpdates           *bool        `json:"wantsUpdates,omitempty" class:"victim-detail" label:"whether the victim wants updates"`
+	SupportServiceContact  Contact      `json:"supportServiceContact,omitempty" validate:"max=2000" class:"victim-detail" label:"the contact at the support service"`
 }
 
 // Child is a child associated with the subject or a victim.
 type Child struct {
-	DateOfBirth      BirthDate `json:"dateOfBirth,omitzero" yaml:"dateOfBirth,omitempty" expr:"dateOfBirth"`
-	LivesWithSubject *bool     `json:"livesWithSubject,omitempty" yaml:"livesWithSubject,omitempty" expr:"livesWithSubject"`
+	DateOfBirth      BirthDate `json:"dateOfBirth,omitzero" class:"victim-detail" label:"the child's date of birth"`
+	LivesWithSubject *bool     `json:"livesWithSubject,omitempty" class:"victim-detail" label:"whether the child lives with the person referred"`
 }
 
 // RiskToStaff says whether the subject is a risk to staff, or there are
 // other risks to know when delivering the intervention.
 type RiskToStaff struct {
-	Present *bool `json:"present,omitempty" yaml:"present,omitempty" expr:"present"`
-	Details Text  `json:"details,omitempty" yaml:"details,omitempty" expr:"details" validate:"max=2000"`
+	Present *bool `json:"present,omitempty" class:"criminal-offence" label:"whether the person is a risk to staff"`
+	Details Text  `json:"details,omitempty" validate:"max=2000" class:"criminal-offence" label:"the details"`
 }
 
 // RiskAssessment is the result of a risk instrument such as the DASH.
 type RiskAssessment struct {
-	Instrument            Instrument `json:"instrument" yaml:"instrument" expr:"instrument" validate:"required,enum"`
-	Score                 *int       `json:"score,omitempty" yaml:"score,omitempty" expr:"score"`
-	CompletedOn           Date       `json:"completedOn,omitzero" yaml:"completedOn,omitempty" expr:"completedOn"`
-	ProfessionalJudgement *bool      `json:"professionalJudgement,omitempty" yaml:"professionalJudgement,omitempty" expr:"professionalJudgement"`
-	IncidentsLast6Months  *int       `json:"incidentsLast6Months,omitempty" yaml:"incidentsLast6Months,omitempty" expr:"incidentsLast6Months" validate:"omitnil,min=0,max=10000"`
+	Instrument            Instrument `json:"instrument" validate:"required,enum" class:"criminal-offence" label:"the risk assessment instrument"`
+	Score                 *int       `json:"score,omitempty" class:"criminal-offence" label:"the risk score"`
+	CompletedOn           Date       `json:"completedOn,omitzero" class:"criminal-offence" label:"the date the risk assessment was completed"`
+	ProfessionalJudgement *bool      `json:"professionalJudgement,omitempty" class:"criminal-offence" label:"whether a professional judges the risk high"`
+	IncidentsLast6Months  *int       `json:"incidentsLast6Months,omitempty" validate:"omitnil,min=0,max=10000" class:"criminal-offence" label:"the number of incidents in the last 6 months"`
 }
 
 // Yes returns a pointer to true, for building referrals in code.

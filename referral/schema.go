@@ -14,13 +14,13 @@ import (
 const SchemaID = "https://saferpath.example.org/schemas/referral-v1.json"
 
 // Schema returns the JSON Schema (draft 2020-12) of a referral, wire format
-// v1, generated from the Go types: required fields, enumerations from Enums,
+// v1, generated from the Go types: required fields, enumerations,
 // date and email formats, the limits on lists and text, and the conditional
 // requirements JSON Schema can express with if/then (reasonNotKnown when a
 // victim is not known to a support service, servicesProvided when aware of
 // services, consentsToContact when updates are wanted, subjectToSPO on the
 // COBI form, riskToStaff.details when a risk is present, score ranges from
-// ScoreRanges). Rules it cannot express are left to Validate.
+// DefaultScoreRanges). Rules it cannot express are left to Validate.
 func Schema() ([]byte, error) {
 	r := &jsonschema.Reflector{
 		Anonymous:      true,
@@ -52,7 +52,7 @@ func schemaType(t reflect.Type) *jsonschema.Schema {
 	}
 	if enum := EnumOf(reflect.Zero(t).Interface()); enum != "" {
 		s := &jsonschema.Schema{Type: "string"}
-		for _, v := range Enums[enum] {
+		for _, v := range enumValues(enum) {
 			s.Enum = append(s.Enum, v)
 		}
 		return s
@@ -135,13 +135,13 @@ func conditionals(s *jsonschema.Schema) {
 		r.AnyOf = append(r.AnyOf, then("phone", str()), then("email", str()))
 	}
 	if a, ok := s.Definitions["RiskAssessment"]; ok {
-		instruments := make([]string, 0, len(ScoreRanges))
-		for inst := range ScoreRanges {
+		instruments := make([]string, 0, len(defaultRanges))
+		for inst := range defaultRanges {
 			instruments = append(instruments, string(inst))
 		}
 		slices.Sort(instruments)
 		for _, inst := range instruments {
-			rg := ScoreRanges[Instrument(inst)]
+			rg := defaultRanges[Instrument(inst)]
 			score := &jsonschema.Schema{Type: "integer", Minimum: json.Number(strconv.Itoa(rg.Min))}
 			if rg.Max != Unbounded {
 				score.Maximum = json.Number(strconv.Itoa(rg.Max))

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
+	"unicode"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/saferpath/pathway/diag"
@@ -18,7 +21,7 @@ import (
 // lists are bounded so that evaluating rules over them stays bounded.
 const (
 	MaxVictims  = 50
-	MaxChildren = 50
+	MaxChildren = 20
 	MaxAgencies = 50
 )
 
@@ -32,17 +35,21 @@ type ScoreRange struct {
 // Unbounded is the Max of a ScoreRange with no upper limit.
 const Unbounded = math.MaxInt
 
-// ScoreRanges is the range of scores each risk instrument gives. It is the
-// one table of ranges; a rule pack can replace it for one validation with
-// WithScoreRanges. Callers must not modify it. A score for an instrument
-// with no range here is only checked to be at least 0.
-var ScoreRanges = map[Instrument]ScoreRange{
+// defaultRanges is the range of scores each risk instrument gives: the one
+// table of ranges, used unless a rule pack configures its own. A score for
+// an instrument with no range here is only checked to be at least 0.
+var defaultRanges = map[Instrument]ScoreRange{
 	InstrumentDASH24: {Min: 0, Max: 24},
 	InstrumentDASH27: {Min: 0, Max: 27},
 	InstrumentSDASH:  {Min: 0, Max: 11},
 	InstrumentDARA:   {Min: 0, Max: Unbounded},
 	InstrumentOther:  {Min: 0, Max: Unbounded},
 }
+
+// DefaultScoreRanges returns the range of scores each risk instrument
+// gives, as used when no rule pack configures its own. The map is the
+// caller's own.
+func DefaultScoreRanges() map[Instrument]ScoreRange { return maps.Clone(defaultRanges) }
 
 // ValidateOption changes how Validate checks a referral. An option that is
 // given bad settings makes Validate return that problem.
@@ -52,7 +59,8 @@ type validateConfig struct {
 	ranges map[Instrument]ScoreRange
 }
 
-// WithScoreRanges checks risk scores against ranges instead of ScoreRanges,
+// WithScoreRanges checks risk scores against ranges instead of the default
+// ones,
 // for instance those a rule pack configures. Instruments missing from
 // ranges are only checked to be at least 0.
 func WithScoreRanges(ranges map[Instrument]ScoreRange) ValidateOption {
@@ -62,7 +70,7 @@ func WithScoreRanges(ranges map[Instrument]ScoreRange) ValidateOption {
 				return fmt.Errorf("the score range of %s runs from %d down to %d", inst, r.Min, r.Max)
 			}
 		}
-		c.ranges = ranges
+		c.ranges = maps.Clone(ranges)
 		return nil
 	}
 }
@@ -117,7 +125,9 @@ func theValidator() *validator.Validate {
 // Codes: required, no-victims, no-referrer-contact, bad-email, bad-enum,
 // reason-not-known-required, services-provided-required,
 // updates-without-consent, spo-unanswered, risk-details-required,
-// score-out-of-range, out-of-range, too-many-items, too-long.
+// score-out-of-range, out-of-range, too-many-items, too-long,
+// implausible-birth-date, past-court-date, future-assessment,
+// control-character.
 //
 // Answers left blank that the rules need (acceptsResponsibility, say) do not
 // make a referral invalid; they make an eligibility decision incomplete.
@@ -125,7 +135,7 @@ func (r *Referral) Validate(opts ...ValidateOption) error {
 	if r == nil {
 		return diag.List{{Severity: diag.Error, Code: "required", Summary: "No referral", Detail: "There is no referral to check."}}
 	}
-	cfg := &validateConfig{ranges: ScoreRanges}
+	cfg := &validateConfig{ranges: defaultRanges}
 	for _, o := range opts {
 		if err := o(cfg); err != nil {
 			return diag.List{{Severity: diag.Error, Code: "bad-option", Summary: "The validation settings are wrong", Detail: sentenceOf(err.Error())}}
@@ -164,59 +174,10 @@ func path(ns string) string {
 	return ""
 }
 
-// lastName returns the last field name of a JSON path.
-func lastName(p string) string {
-	if i := strings.LastIndexByte(p, '.'); i >= 0 {
-		p = p[i+1:]
-	}
-	if i := strings.IndexByte(p, '['); i >= 0 {
-		p = p[:i]
-	}
-	return p
-}
-
-// labels names fields in messages, by their JSON name.
-var labels = map[string]string{
-	"id":                    "the referral's reference",
-	"form":                  "which form was used",
-	"dateSent":              "the date the referral was sent",
-	"referrer":              "the referrer",
-	"subject":               "the person referred",
-	"behaviourSummary":      "the overview of the behaviours that led to the referral",
-	"otherAgencies":         "other agencies",
-	"victims":               "victims",
-	"children":              "children",
-	"name":                  "the name",
-	"organisation":          "the referrer's organisation",
-	"role":                  "the referrer's role",
-	"relationship":          "the victim's relationship to the person referred",
-	"instrument":            "the risk assessment instrument",
-	"email":                 "the email address",
-	"phone":                 "the phone number",
-	"address":               "the address",
-	"reasonNotKnown":        "why the victim is not known to a support service",
-	"servicesProvided":      "the support services the victim was told about",
-	"supportServiceContact": "the contact at the support service",
-	"details":               "the details",
-	"contact":               "the contact details",
-	"incidentsLast6Months":  "the number of incidents in the last 6 months",
-}
-
+// label names the field at path in messages, from its description.
 func label(p string) string {
-	if lastName(p) == "name" {
-		switch {
-		case strings.HasPrefix(p, "referrer."):
-			return "the referrer's name"
-		case strings.HasPrefix(p, "subject."):
-			return "the name of the person referred"
-		case strings.HasPrefix(p, "victims["):
-			return "the victim's name"
-		case strings.HasPrefix(p, "otherAgencies["):
-			return "the agency's name"
-		}
-	}
-	if l, ok := labels[lastName(p)]; ok {
-		return l
+	if f, ok := FieldAt(p); ok && f.Label != "" {
+		return f.Label
 	}
 	return "this field"
 }
@@ -229,13 +190,13 @@ func problem(fe validator.FieldError) *diag.Diagnostic {
 	switch tag := fe.Tag(); {
 	case tag == "required" && enum != "":
 		d.Code, d.Summary = "required", "Required but missing"
-		d.Detail = fmt.Sprintf("Give %s: one of %s.", label(p), diag.Quoted(Enums[enum]))
+		d.Detail = fmt.Sprintf("Give %s: one of %s.", label(p), diag.Quoted(enumValues(enum)))
 	case tag == "required":
 		d.Code, d.Summary = "required", "Required but missing"
 		d.Detail = fmt.Sprintf("The form cannot be processed without %s. Fill it in.", label(p))
 	case tag == "enum":
 		d.Code, d.Summary = "bad-enum", "Not one of the allowed values"
-		d.Detail = fmt.Sprintf("Use one of %s, written exactly so.", diag.Quoted(Enums[enum]))
+		d.Detail = fmt.Sprintf("Use one of %s, written exactly so.", diag.Quoted(enumValues(enum)))
 	case tag == "email":
 		d.Code, d.Summary = "bad-email", "Not a valid email address"
 		d.Detail = "Check the address: it should look like name@example.org."
@@ -272,6 +233,10 @@ var ruleMessages = map[string]string{
 	"spo-unanswered":             "Whether the person is subject to a Stalking Protection Order is not answered",
 	"risk-details-required":      "The details of the risk to staff are missing",
 	"score-out-of-range":         "The score is outside the instrument's range",
+	"implausible-birth-date":     "The date of birth cannot be right",
+	"past-court-date":            "The next court date is before the referral was sent",
+	"future-assessment":          "The risk assessment is dated after the referral was sent",
+	"control-character":          "The text holds a control character",
 }
 
 func referralRules(_ context.Context, sl validator.StructLevel) {
@@ -287,6 +252,99 @@ func referralRules(_ context.Context, sl validator.StructLevel) {
 		sl.ReportError(r.Subject.SubjectToSPO, "subject.subjectToSPO", "SubjectToSPO", "spo-unanswered",
 			"The COBI form asks whether the person is subject to a Stalking Protection Order (SPO). Answer true or false.")
 	}
+	plausibleDates(sl, &r)
+	walkText(reflect.ValueOf(r), "", func(path string, text string, free bool) {
+		if hasControl(text, free) {
+			detail := "Remove the control character (an invisible character such as an escape code or a null): only letters, digits, spaces and punctuation are accepted here."
+			if free {
+				detail = "Remove the control character (an invisible character such as an escape code or a null): free text may hold line breaks and tabs, nothing else of that kind."
+			}
+			sl.ReportError(text, path, path, "control-character", detail)
+		}
+	})
+}
+
+// earliestBirth is the earliest date of birth accepted: an earlier one is a
+// slip of the keyboard.
+var earliestBirth = NewDate(1900, time.January, 1)
+
+// plausibleDates reports dates that cannot be right: a date of birth in the
+// future or before 1900, a next court hearing before the referral was sent,
+// a risk assessment completed after it.
+func plausibleDates(sl validator.StructLevel, r *Referral) {
+	birth := func(d BirthDate, path string) {
+		switch {
+		case d.IsZero():
+		case d.Before(earliestBirth):
+			sl.ReportError(d, path, path, "implausible-birth-date", "A date of birth before 1900 cannot be right. Check the year.")
+		case !r.DateSent.IsZero() && d.After(r.DateSent):
+			sl.ReportError(d, path, path, "implausible-birth-date", "A date of birth cannot be after the date the referral was sent. Check the date.")
+		}
+	}
+	birth(r.Subject.DateOfBirth, "subject.dateOfBirth")
+	for i := range r.Victims {
+		birth(r.Victims[i].DateOfBirth, "victims["+strconv.Itoa(i)+"].dateOfBirth")
+	}
+	for i := range r.Children {
+		birth(r.Children[i].DateOfBirth, "children["+strconv.Itoa(i)+"].dateOfBirth")
+	}
+	if r.DateSent.IsZero() {
+		return
+	}
+	if d := r.Subject.NextCourtDate; !d.IsZero() && d.Before(r.DateSent) {
+		sl.ReportError(d, "subject.nextCourtDate", "NextCourtDate", "past-court-date",
+			"The next court hearing cannot be before the date the referral was sent: a past hearing is not the next one. Give the date of the next hearing, or leave it out if none is set.")
+	}
+	if a := r.RiskAssessment; a != nil && !a.CompletedOn.IsZero() && a.CompletedOn.After(r.DateSent) {
+		sl.ReportError(a.CompletedOn, "riskAssessment.completedOn", "CompletedOn", "future-assessment",
+			"A risk assessment sent with the referral cannot be completed after the referral was sent. Check the date.")
+	}
+}
+
+// walkText calls fn with every text answer of v (a struct, pointer or
+// slice of the referral's types) and its JSON path; free is true for free
+// text.
+func walkText(v reflect.Value, path string, fn func(path, text string, free bool)) {
+	switch v.Kind() {
+	case reflect.String:
+		fn(path, v.String(), v.Type() == reflect.TypeFor[Text]())
+	case reflect.Pointer:
+		if !v.IsNil() {
+			walkText(v.Elem(), path, fn)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			walkText(v.Index(i), path+"["+strconv.Itoa(i)+"]", fn)
+		}
+	case reflect.Struct:
+		t := v.Type()
+		if t == typeDate || t == typeBirthDate {
+			return
+		}
+		for i := range t.NumField() {
+			if name := jsonName(t.Field(i)); name != "" {
+				p := name
+				if path != "" {
+					p = path + "." + name
+				}
+				walkText(v.Field(i), p, fn)
+			}
+		}
+	}
+}
+
+// hasControl reports whether text holds a control character; free text may
+// hold line breaks and tabs.
+func hasControl(text string, free bool) bool {
+	for _, r := range text {
+		if free && (r == '\n' || r == '\r' || r == '\t') {
+			continue
+		}
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') {
+			return true
+		}
+	}
+	return false
 }
 
 func victimRules(_ context.Context, sl validator.StructLevel) {
@@ -324,7 +382,7 @@ func riskAssessmentRules(ctx context.Context, sl validator.StructLevel) {
 	if !ok || a.Score == nil {
 		return
 	}
-	ranges := ScoreRanges
+	ranges := defaultRanges
 	if cfg, ok := ctx.Value(configKey{}).(*validateConfig); ok && cfg.ranges != nil {
 		ranges = cfg.ranges
 	}

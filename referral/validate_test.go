@@ -221,7 +221,7 @@ func TestRead(t *testing.T) {
 		want     []string // "code path line:col"
 		checkRef func(t *testing.T, r *Referral)
 	}{
-		{name: "not JSON or YAML", src: `{"id": `, nilRef: true, want: []string{"syntax  2:1"}},
+		{name: "not JSON or YAML", src: `{"id": `, nilRef: true, want: []string{"syntax  1:8"}},
 		{name: "empty file", src: "", nilRef: true, want: []string{"documents "}},
 		{name: "a list is not a referral", src: "- a\n- b\n", nilRef: true, want: []string{"not-a-referral  1:1"}},
 		{name: "text is not a referral", src: "hello world\n", nilRef: true, want: []string{"not-a-referral  1:1"}},

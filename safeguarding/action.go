@@ -2,6 +2,7 @@ package safeguarding
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"strings"
 
@@ -39,15 +40,16 @@ type Action struct {
 // r may be an invalid referral: actions are worked out from whatever was
 // read. Actions never fails; a trigger that cannot be evaluated counts as
 // undecided.
-func (p *Policy) Actions(r *referral.Referral, today referral.Date) []Action {
+func (p *Policy) Actions(ctx context.Context, r *referral.Referral, today referral.Date) []Action {
 	if p == nil || r == nil {
 		return []Action{}
 	}
 	out := make([]Action, 0, len(p.Triggers)+len(r.Victims)+len(r.Children))
 	sc := &scope{policy: p}
-	env := &engine.Env{Root: r, Today: today, Scope: sc, Index: -1}
-	s := engine.NewSession(env)
+	s := engine.Open(ctx, r, today)
 	defer s.Close()
+	env := s.Env()
+	env.Scope = sc
 	for _, t := range p.Triggers {
 		switch t.Scope {
 		case ScopeReferral:
@@ -72,7 +74,7 @@ func (p *Policy) Actions(r *referral.Referral, today referral.Date) []Action {
 
 // appendAction evaluates t in session s, whose Env is env, and appends the action it calls for.
 func (t *Trigger) appendAction(out []Action, p *Policy, s *engine.Session, env *engine.Env, r *referral.Referral) []Action {
-	res := s.Eval(t.Program)
+	res := s.Eval(t.cond)
 	a := Action{ID: t.ID, Owner: t.Owner, DueWithinDays: t.DueWithinDays, Text: t.Text}
 	switch res.Outcome {
 	case engine.True:

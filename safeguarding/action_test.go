@@ -80,7 +80,7 @@ func TestBaseRaisesNoAction(t *testing.T) {
 	p := loadPolicy(t)
 	r := base()
 	require.NoError(t, r.Validate())
-	assert.Empty(t, p.Actions(r, r.DateSent))
+	assert.Empty(t, p.Actions(context.Background(), r, r.DateSent))
 }
 
 func TestTriggers(t *testing.T) {
@@ -207,7 +207,7 @@ func TestTriggers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := base()
 			tt.change(r)
-			assert.Equal(t, tt.want, summary(p.Actions(r, r.DateSent)))
+			assert.Equal(t, tt.want, summary(p.Actions(context.Background(), r, r.DateSent)))
 		})
 	}
 }
@@ -217,7 +217,7 @@ func TestActionFields(t *testing.T) {
 	r := base()
 	r.ImmediateRisk = referral.Yes()
 	r.Victims[0].ConsentsToContact = referral.Yes()
-	actions := p.Actions(r, r.DateSent)
+	actions := p.Actions(context.Background(), r, r.DateSent)
 	require.Len(t, actions, 2)
 	esc := actions[0]
 	assert.Equal(t, "immediate-risk-escalation", esc.ID)
@@ -233,7 +233,7 @@ func TestActionFields(t *testing.T) {
 
 	// The actions are the caller's: changing them leaves the policy alone.
 	esc.Tell[0] = "changed"
-	again := p.Actions(r, r.DateSent)
+	again := p.Actions(context.Background(), r, r.DateSent)
 	assert.Equal(t, "victim-link-worker", again[0].Tell[0])
 }
 
@@ -258,7 +258,7 @@ func TestMARACSettingsComeFromThePack(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := loadPolicy(t, tt.edits...)
-			assert.Equal(t, tt.want, summary(p.Actions(r, r.DateSent)))
+			assert.Equal(t, tt.want, summary(p.Actions(context.Background(), r, r.DateSent)))
 		})
 	}
 }
@@ -280,7 +280,7 @@ func TestIfUnknown(t *testing.T) {
 			p := loadPolicy(t, tt.edits...)
 			r := base()
 			r.ImmediateRisk = nil
-			assert.Equal(t, tt.want, summary(p.Actions(r, r.DateSent)))
+			assert.Equal(t, tt.want, summary(p.Actions(context.Background(), r, r.DateSent)))
 		})
 	}
 }
@@ -373,13 +373,13 @@ func TestConcurrentUse(t *testing.T) {
 	r.ImmediateRisk = nil
 	r.Victims = append(r.Victims, referral.Victim{Name: "Two", Relationship: "partner", ConsentsToContact: referral.Yes()})
 	r.Children = []referral.Child{{}, {}}
-	want := summary(p.Actions(r, r.DateSent))
+	want := summary(p.Actions(context.Background(), r, r.DateSent))
 	done := make(chan []string)
 	for range 8 {
 		go func() {
 			var got []string
 			for range 50 {
-				got = summary(p.Actions(r, r.DateSent))
+				got = summary(p.Actions(context.Background(), r, r.DateSent))
 				_, _ = p.Redact(r, "provider")
 			}
 			done <- got

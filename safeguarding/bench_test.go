@@ -1,6 +1,7 @@
 package safeguarding_test
 
 import (
+	"context"
 	"os"
 	"testing"
 
@@ -21,7 +22,7 @@ func BenchmarkActions(b *testing.B) {
 	require.Empty(b, problems)
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = p.Actions(r, r.DateSent)
+		_ = p.Actions(context.Background(), r, r.DateSent)
 	}
 }
 

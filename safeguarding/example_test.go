@@ -1,6 +1,7 @@
 package safeguarding_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -26,7 +27,7 @@ func ExamplePolicy_Actions() {
 		RiskToStaff:    &referral.RiskToStaff{Present: referral.No()},
 		RiskAssessment: &referral.RiskAssessment{Instrument: referral.InstrumentDASH24, Score: &score},
 	}
-	for _, a := range policy.Actions(r, referral.MustDate("2024-05-14")) {
+	for _, a := range policy.Actions(context.Background(), r, referral.MustDate("2024-05-14")) {
 		who := ""
 		if a.Victim != nil {
 			who = fmt.Sprintf(" (victim %d)", *a.Victim+1)

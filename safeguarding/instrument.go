@@ -25,19 +25,19 @@ type Instrument struct {
 }
 
 type instrumentSpec struct {
-	ID        string     `json:"id"`
-	Title     string     `json:"title"`
-	Range     *rangeSpec `json:"range"`
-	Threshold *int       `json:"threshold"`
+	ID        string     `json:"id" jsonschema:"title=Instrument" jsonschema_description:"The instrument's id as referrals name it (riskAssessment.instrument)."`
+	Title     string     `json:"title" jsonschema:"title=Title,minLength=1,example=DASH risk checklist (24 questions)"`
+	Range     *rangeSpec `json:"range" jsonschema:"title=Score range" jsonschema_description:"The scores the instrument gives, both ends inclusive: a referral's score outside it is invalid."`
+	Threshold *int       `json:"threshold,omitempty" jsonschema:"title=MARAC threshold,minimum=0,example=14" jsonschema_description:"The score at or above which risk is visibly high (a MARAC referral criterion); leave out for an instrument without one."`
 }
 
 type rangeSpec struct {
-	Min *int `json:"min"`
-	Max *int `json:"max"`
+	Min *int `json:"min" jsonschema:"minimum=0,example=0"`
+	Max *int `json:"max,omitempty" jsonschema:"minimum=0,example=24" jsonschema_description:"Leave out when the instrument has no upper limit."`
 }
 
 func parseInstruments(f *yamlsrc.File, pos yamlsrc.Positions, specs []instrumentSpec, problems *diag.List) ([]*Instrument, map[referral.Instrument]referral.ScoreRange) {
-	known := referral.Enums["instrument"]
+	known := referral.EnumValues("instrument")
 	if len(specs) == 0 {
 		add(problems, f, pos, "instruments", "no-instruments", "The file has no risk instruments",
 			fmt.Sprintf("Add `instruments:` with an entry for each instrument the referral form allows (%s): its id, title, score range and, if it has one, its MARAC threshold.", diag.Quoted(known)))
@@ -137,15 +137,15 @@ type MARAC struct {
 }
 
 type maracSpec struct {
-	Source                string          `json:"source"`
-	VisibleHighRisk       *bool           `json:"visibleHighRisk"`
-	ProfessionalJudgement *bool           `json:"professionalJudgement"`
-	PotentialEscalation   *escalationSpec `json:"potentialEscalation"`
+	Source                string          `json:"source" jsonschema:"minLength=1" jsonschema_description:"The MARAC protocol the criteria come from."`
+	VisibleHighRisk       *bool           `json:"visibleHighRisk" jsonschema_description:"Refer when a risk score is at or above its instrument's threshold."`
+	ProfessionalJudgement *bool           `json:"professionalJudgement" jsonschema_description:"Refer when a professional judges the risk high whatever the score."`
+	PotentialEscalation   *escalationSpec `json:"potentialEscalation,omitempty" jsonschema_description:"Refer on potential escalation: this many incidents in this many months. Leave out to refer on no count of incidents."`
 }
 
 type escalationSpec struct {
-	Incidents *int `json:"incidents"`
-	Months    *int `json:"months"`
+	Incidents *int `json:"incidents" jsonschema:"minimum=1,example=3"`
+	Months    *int `json:"months" jsonschema:"minimum=1,example=6"`
 }
 
 // formMonths is the window the referral form counts incidents over

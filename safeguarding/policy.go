@@ -4,7 +4,7 @@
 // ranges and MARAC thresholds; the MARAC referral criteria; and information
 // sharing by role, with Redact to give each role its view of a referral.
 //
-// A pack version's policy is written in safeguarding.yaml and read by Parse,
+// A pack version's policy is written in safeguarding.yaml and read by Read,
 // which compiles every trigger's condition with the same engine, checks and
 // diagnostics as eligibility: every mistake is reported at once, at
 // file:line:col with its snippet.
@@ -28,12 +28,15 @@
 package safeguarding
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/saferpath/pathway/diag"
 	"github.com/saferpath/pathway/internal/yamlsrc"
 	"github.com/saferpath/pathway/referral"
+	"github.com/saferpath/pathway/rule"
 )
 
 // Policy is a pack version's safeguarding policy, compiled. It is immutable
@@ -47,23 +50,26 @@ type Policy struct {
 	MARAC MARAC
 	// Sharing says which role sees which class of data.
 	Sharing *Sharing
+	// Seen lists the id of every trigger the file gives, where it is
+	// written: a pack checks ids across its files with it.
+	Seen []rule.Rule
 
 	ranges map[referral.Instrument]referral.ScoreRange
 }
 
 // fileSpec is safeguarding.yaml as written.
 type fileSpec struct {
-	Instruments []instrumentSpec    `json:"instruments"`
-	MARAC       *maracSpec          `json:"marac"`
-	Sharing     map[string][]string `json:"sharing"`
-	Triggers    []triggerSpec       `json:"triggers"`
+	Instruments []instrumentSpec    `json:"instruments" jsonschema:"title=Risk instruments,minItems=1"`
+	MARAC       *maracSpec          `json:"marac" jsonschema:"title=MARAC criteria"`
+	Sharing     map[string][]string `json:"sharing" jsonschema:"title=Information sharing" jsonschema_description:"For each role, the classes of data it may see."`
+	Triggers    []triggerSpec       `json:"triggers" jsonschema:"title=Action triggers,minItems=1"`
 }
 
-// Parse reads a safeguarding.yaml file: its risk instruments, MARAC
+// parse reads a safeguarding.yaml file: its risk instruments, MARAC
 // criteria, sharing policy and action triggers, compiling each trigger's
 // condition. Every problem in the file is returned at once, each at its
-// place in the file. The Policy is nil when there are errors.
-func Parse(f *yamlsrc.File) (*Policy, diag.List) {
+// place in the file.
+func parse(f *yamlsrc.File) (*Policy, diag.List) {
 	if f == nil {
 		return nil, diag.List{{Severity: diag.Error, Code: "internal", Summary: "No file to read",
 			Detail: "The safeguarding policy was asked to read nothing. This is a fault in the program, not in the file."}}
@@ -74,37 +80,43 @@ func Parse(f *yamlsrc.File) (*Policy, diag.List) {
 	p.Instruments, p.ranges = parseInstruments(f, pos, raw.Instruments, &problems)
 	p.MARAC = parseMARAC(f, pos, raw.MARAC, &problems)
 	p.Sharing = parseSharing(f, pos, raw.Sharing, &problems)
-	p.Triggers = parseTriggers(f, pos, raw.Triggers, &problems)
-	if problems.HasErrors() {
-		problems.Sort()
-		return nil, problems
-	}
+	p.Triggers, p.Seen = parseTriggers(f, pos, raw.Triggers, &problems)
 	return p, problems
 }
 
-// Read parses data, a safeguarding.yaml file named name in diagnostics,
-// and then its policy, as Parse does. Every problem is returned at once.
+// Read reads data, a safeguarding.yaml file named name in diagnostics: its
+// risk instruments, MARAC criteria, sharing policy and action triggers,
+// compiling each trigger's condition (docs/rules.md). Every problem is
+// returned at once, each at its file:line:col. With any error among them
+// the policy must not be used: it holds only the parts without mistakes
+// (and Seen every trigger's id, for checking ids across a pack's files).
 func Read(name string, data []byte) (*Policy, diag.List) {
 	f, problems := yamlsrc.Parse(name, data)
 	if f == nil {
-		return nil, problems
+		return &Policy{}, problems
 	}
-	p, more := Parse(f)
+	p, more := parse(f)
 	problems = append(problems, more...)
-	if problems.HasErrors() {
-		problems.Sort()
-		return nil, problems
-	}
+	yamlsrc.Annotate(problems, f)
+	problems.Sort()
 	return p, problems
 }
 
 // ScoreRanges returns each configured instrument's score range, for
-// validating referrals with referral.WithScoreRanges. The map is shared:
-// callers must not modify it.
-func (p *Policy) ScoreRanges() map[referral.Instrument]referral.ScoreRange { return p.ranges }
+// validating referrals with referral.WithScoreRanges. The map is the
+// caller's own.
+func (p *Policy) ScoreRanges() map[referral.Instrument]referral.ScoreRange {
+	if p == nil {
+		return nil
+	}
+	return maps.Clone(p.ranges)
+}
 
 // Instrument returns the instrument with the given id, or nil.
 func (p *Policy) Instrument(id referral.Instrument) *Instrument {
+	if p == nil {
+		return nil
+	}
 	for _, in := range p.Instruments {
 		if in.ID == id {
 			return in
@@ -115,6 +127,9 @@ func (p *Policy) Instrument(id referral.Instrument) *Instrument {
 
 // Trigger returns the trigger with the given id, or nil.
 func (p *Policy) Trigger(id string) *Trigger {
+	if p == nil {
+		return nil
+	}
 	for _, t := range p.Triggers {
 		if t.ID == id {
 			return t
@@ -126,6 +141,9 @@ func (p *Policy) Trigger(id string) *Trigger {
 // Redact returns r as role may see it under the policy's sharing rules;
 // see Sharing.Redact.
 func (p *Policy) Redact(r *referral.Referral, role string) (*referral.Referral, error) {
+	if p == nil {
+		return nil, errors.New("there is no safeguarding policy")
+	}
 	return p.Sharing.Redact(r, role)
 }
 
@@ -151,9 +169,9 @@ func present(pos yamlsrc.Positions, path string) bool {
 	return ok
 }
 
-// checkRole reports a role name that is not one of Roles.
+// checkRole reports a role name that is not one of Roles().
 func checkRole(problems *diag.List, f *yamlsrc.File, pos yamlsrc.Positions, path, role string) bool {
-	if slices.Contains(Roles, Role(role)) {
+	if slices.Contains(roles, Role(role)) {
 		return true
 	}
 	add(problems, f, pos, path, "unknown-role", fmt.Sprintf("%q is not a role", role),

@@ -83,7 +83,7 @@ var schemas = sync.OnceValue(func() map[Scope]*engine.Schema {
 			fields = append(fields, cloneField(f))
 		}
 		fields = append(append(fields, maracField()), extra...)
-		return engine.WithRoot[referral.Referral](engine.NewSchema(fields...))
+		return engine.NewSchema(fields...)
 	}
 	return map[Scope]*engine.Schema{
 		ScopeReferral: with(),

@@ -40,8 +40,8 @@ func newScrubber(r *referral.Referral, sees []Class) *scrubber {
 	}
 	var all []ident
 	walkIdentifiers(reflect.ValueOf(r).Elem(), "", func(path, value string, kind tokenKind) {
-		class := Classification[path]
-		all = append(all, ident{value: value, kind: kind, visible: slices.Contains(sees, class), victim: class == VictimDetail})
+		class, _ := classOf(path)
+		all = append(all, ident{value: value, kind: kind, visible: slices.Contains(sees, class), victim: class == referral.ClassVictimDetail})
 	})
 	var visibleValues, visibleWords []string
 	for _, id := range all {
@@ -82,10 +82,32 @@ func newScrubber(r *referral.Referral, sees []Class) *scrubber {
 	return &scrubber{tokens: slices.Compact(hidden)}
 }
 
+// identifierKinds says how each kind of identifier may appear in free
+// text.
+var identifierKinds = map[referral.Identifier]tokenKind{
+	referral.IdentifierName:    nameToken,
+	referral.IdentifierAddress: placeToken,
+	referral.IdentifierContact: placeToken,
+	referral.IdentifierPhone:   phoneToken,
+	referral.IdentifierEmail:   wholeToken,
+	referral.IdentifierDate:    dateToken,
+}
+
+// identifierAt returns how the value of the field at path may appear in
+// free text, when the field holds an identifier.
+func identifierAt(path string) (tokenKind, bool) {
+	f, ok := referral.FieldAt(path)
+	if !ok || f.Identifier == "" {
+		return 0, false
+	}
+	kind, ok := identifierKinds[f.Identifier]
+	return kind, ok
+}
+
 // walkIdentifiers calls fn with each identifier value in v.
 func walkIdentifiers(v reflect.Value, path string, fn func(path, value string, kind tokenKind)) {
 	t := v.Type()
-	if kind, ok := identifiers[path]; ok {
+	if kind, ok := identifierAt(path); ok {
 		var s string
 		switch x := v.Interface().(type) {
 		case referral.BirthDate:

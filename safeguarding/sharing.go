@@ -29,123 +29,41 @@ const (
 	Commissioner Role = "commissioner"
 )
 
-// Roles lists every role, in the order people usually name them.
-var Roles = []Role{PoliceCoordinator, Provider, VictimLinkWorker, Referrer, Commissioner}
+var roles = []Role{PoliceCoordinator, Provider, VictimLinkWorker, Referrer, Commissioner}
+
+// Roles lists every role, in the order people usually name them. The slice
+// is the caller's own.
+func Roles() []Role { return slices.Clone(roles) }
 
 func roleNames() []string {
-	out := make([]string, len(Roles))
-	for i, r := range Roles {
+	out := make([]string, len(roles))
+	for i, r := range roles {
 		out[i] = string(r)
 	}
 	return out
 }
 
-// Class is a class of data in a referral.
-type Class string
-
-// Classes of data.
-const (
-	// PersonalIdentifier: names and dates of birth of the person referred
-	// and of the referrer.
-	PersonalIdentifier Class = "personal-identifier"
-	// ContactDetail: addresses, phone numbers, emails and contacts.
-	ContactDetail Class = "contact-detail"
-	// SpecialCategory: health, gender and the agencies engaged (which
-	// reveal health or other needs): special category data.
-	SpecialCategory Class = "special-category"
-	// CriminalOffence: the behaviour, orders, court dates, risk and
-	// responsibility: criminal offence data.
-	CriminalOffence Class = "criminal-offence"
-	// VictimDetail: everything about victims and children.
-	VictimDetail Class = "victim-detail"
-	// Administrative: the referral's reference, form and date, the
-	// referrer's organisation and role, and the consent to share.
-	Administrative Class = "administrative"
-)
-
-// AllClasses lists every class.
-var AllClasses = []Class{PersonalIdentifier, ContactDetail, SpecialCategory, CriminalOffence, VictimDetail, Administrative}
+// Class is a class of data in a referral: the referral's description gives
+// every field one (see referral.Field), and a sharing policy says which
+// roles see which classes.
+type Class = referral.Class
 
 func classNames() []string {
-	out := make([]string, len(AllClasses))
-	for i, c := range AllClasses {
-		out[i] = string(c)
+	var out []string
+	for _, c := range referral.Classes() {
+		out = append(out, string(c))
 	}
 	return out
 }
 
-// Classification is the class of every referral field, by JSON path with
-// [] for list items. A field missing here is withheld from every role (and
-// a test fails), so that a new field is never shared by accident.
-var Classification = map[string]Class{
-	"id":                                   Administrative,
-	"form":                                 Administrative,
-	"dateSent":                             Administrative,
-	"referrer.name":                        PersonalIdentifier,
-	"referrer.organisation":                Administrative,
-	"referrer.role":                        Administrative,
-	"referrer.phone":                       ContactDetail,
-	"referrer.email":                       ContactDetail,
-	"subject.name":                         PersonalIdentifier,
-	"subject.address":                      ContactDetail,
-	"subject.phone":                        ContactDetail,
-	"subject.email":                        ContactDetail,
-	"subject.dateOfBirth":                  PersonalIdentifier,
-	"subject.gender":                       SpecialCategory,
-	"subject.subjectToSPO":                 CriminalOffence,
-	"subject.acceptsResponsibility":        CriminalOffence,
-	"subject.substanceMisuse":              SpecialCategory,
-	"subject.mentalHealth":                 SpecialCategory,
-	"subject.consentsToInformationSharing": Administrative,
-	"subject.currentOrder":                 CriminalOffence,
-	"subject.likelyOrder":                  CriminalOffence,
-	"subject.nextCourtDate":                CriminalOffence,
-	"behaviourSummary":                     CriminalOffence,
-	"otherAgencies[].name":                 SpecialCategory,
-	"otherAgencies[].contact":              ContactDetail,
-	"otherAgencies[].nature":               SpecialCategory,
-	"victims[].name":                       VictimDetail,
-	"victims[].dateOfBirth":                VictimDetail,
-	"victims[].address":                    VictimDetail,
-	"victims[].gender":                     VictimDetail,
-	"victims[].relationship":               VictimDetail,
-	"victims[].knownToSupportService":      VictimDetail,
-	"victims[].reasonNotKnown":             VictimDetail,
-	"victims[].awareOfSupportServices":     VictimDetail,
-	"victims[].servicesProvided":           VictimDetail,
-	"victims[].consentsToContact":          VictimDetail,
-	"victims[].wantsUpdates":               VictimDetail,
-	"victims[].supportServiceContact":      VictimDetail,
-	"children[].dateOfBirth":               VictimDetail,
-	"children[].livesWithSubject":          VictimDetail,
-	"riskToStaff.present":                  CriminalOffence,
-	"riskToStaff.details":                  CriminalOffence,
-	"immediateRisk":                        CriminalOffence,
-	"riskAssessment.instrument":            CriminalOffence,
-	"riskAssessment.score":                 CriminalOffence,
-	"riskAssessment.completedOn":           CriminalOffence,
-	"riskAssessment.professionalJudgement": CriminalOffence,
-	"riskAssessment.incidentsLast6Months":  CriminalOffence,
-}
-
-// identifiers are the fields whose values identify or locate a person, and
-// how to find their values in free text. A role that may not see one has
-// its value blanked wherever else it appears in what the role sees.
-var identifiers = map[string]tokenKind{
-	"referrer.name":                   nameToken,
-	"referrer.phone":                  phoneToken,
-	"referrer.email":                  wholeToken,
-	"subject.name":                    nameToken,
-	"subject.address":                 placeToken,
-	"subject.phone":                   phoneToken,
-	"subject.email":                   wholeToken,
-	"subject.dateOfBirth":             dateToken,
-	"otherAgencies[].contact":         placeToken,
-	"victims[].name":                  nameToken,
-	"victims[].dateOfBirth":           dateToken,
-	"victims[].address":               placeToken,
-	"victims[].supportServiceContact": placeToken,
-	"children[].dateOfBirth":          dateToken,
+// classOf returns the class of the referral field at path (a JSON path with
+// [] for list items); ok is false for a path that is not an answer.
+func classOf(path string) (Class, bool) {
+	f, ok := referral.FieldAt(path)
+	if !ok || !f.Leaf() || f.Class == "" {
+		return "", false
+	}
+	return f.Class, true
 }
 
 // forbidden are classes no pack may let a role see, whatever its sharing
@@ -153,12 +71,13 @@ var identifiers = map[string]tokenKind{
 var forbidden = map[Role][]Class{
 	// The provider works with the person referred: it never sees where a
 	// victim or child is, who they are, or how to reach them.
-	Provider: {VictimDetail},
+	Provider: {referral.ClassVictimDetail},
 	// The victim link worker never sees the person referred's contact
 	// details.
-	VictimLinkWorker: {ContactDetail},
+	VictimLinkWorker: {referral.ClassContactDetail},
 	// The commissioner sees no personal data at all.
-	Commissioner: {PersonalIdentifier, ContactDetail, SpecialCategory, CriminalOffence, VictimDetail},
+	Commissioner: {referral.ClassPersonalIdentifier, referral.ClassContactDetail, referral.ClassSpecialCategory,
+		referral.ClassCriminalOffence, referral.ClassVictimDetail},
 }
 
 var forbiddenWhy = map[Role]string{
@@ -183,9 +102,9 @@ func (s *Sharing) Sees(role string) ([]Class, bool) {
 }
 
 // Visible reports whether role may see the field at path (a JSON path
-// with [] for list items, as in Classification).
+// with [] or [n] for list items).
 func (s *Sharing) Visible(role, path string) bool {
-	class, ok := Classification[path]
+	class, ok := classOf(path)
 	if !ok || s == nil {
 		return false
 	}
@@ -202,7 +121,7 @@ func parseSharing(f *yamlsrc.File, pos yamlsrc.Positions, spec map[string][]stri
 	for name, classes := range spec {
 		path := yamlsrc.Field("sharing", name)
 		role := Role(name)
-		if !slices.Contains(Roles, role) {
+		if !slices.Contains(roles, role) {
 			addKey(problems, f, pos, path, "unknown-role", fmt.Sprintf("%q is not a role", name),
 				fmt.Sprintf("The roles are %s.%s", diag.Quoted(roleNames()), diag.DidYouMean(name, roleNames())))
 			continue
@@ -212,7 +131,7 @@ func parseSharing(f *yamlsrc.File, pos yamlsrc.Positions, spec map[string][]stri
 			at := yamlsrc.Index(path, i)
 			class := Class(c)
 			switch {
-			case !slices.Contains(AllClasses, class):
+			case !slices.Contains(referral.Classes(), class):
 				add(problems, f, pos, at, "unknown-class", fmt.Sprintf("%q is not a class of data", c),
 					fmt.Sprintf("The classes are %s.%s", diag.Quoted(classNames()), diag.DidYouMean(c, classNames())))
 			case slices.Contains(forbidden[role], class):
@@ -224,7 +143,7 @@ func parseSharing(f *yamlsrc.File, pos yamlsrc.Positions, spec map[string][]stri
 		}
 		s.sees[role] = list
 	}
-	for _, role := range Roles {
+	for _, role := range roles {
 		if _, ok := spec[string(role)]; !ok {
 			add(problems, f, pos, "sharing", "missing-role", fmt.Sprintf("The sharing policy does not say what the %s sees", role),
 				fmt.Sprintf("Add `%s:` with the classes of data it may see (an empty list [] for none).", role))
@@ -233,7 +152,7 @@ func parseSharing(f *yamlsrc.File, pos yamlsrc.Positions, spec map[string][]stri
 	return s
 }
 
-// UnknownRoleError is returned for a role that is not one of Roles.
+// UnknownRoleError is returned for a role that is not one of Roles().
 type UnknownRoleError struct {
 	Role string
 }
@@ -326,7 +245,7 @@ func joinPath(path, name string) string {
 func copyVisible(dst, src reflect.Value, path string, sees []Class) bool {
 	t := src.Type()
 	if isLeaf(t) {
-		class, ok := Classification[path]
+		class, ok := classOf(path)
 		if !ok || !slices.Contains(sees, class) || src.IsZero() {
 			return false
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/saferpath/pathway/diag"
 	"github.com/saferpath/pathway/internal/engine"
 	"github.com/saferpath/pathway/internal/yamlsrc"
+	"github.com/saferpath/pathway/rule"
 )
 
 // Scope is what a trigger is evaluated for: the referral once, or each
@@ -47,7 +48,7 @@ const EstablishPrefix = "establish-"
 // Trigger is one action trigger: when its condition holds, its owner must
 // act within DueWithinDays days.
 type Trigger struct {
-	engine.Rule
+	rule.Rule
 	Scope Scope
 	// Owner is the role that takes the action.
 	Owner string
@@ -65,29 +66,32 @@ type Trigger struct {
 	// EstablishText is the instruction of the action that establishes the
 	// missing answers.
 	EstablishText string
+
+	cond *engine.Program
 }
 
 type triggerSpec struct {
 	engine.RuleSpec
-	Scope         string   `json:"scope"`
-	Owner         string   `json:"owner"`
-	DueWithinDays *int     `json:"dueWithinDays"`
-	Text          string   `json:"text"`
-	Tell          []string `json:"tell"`
-	IfUnknown     string   `json:"ifUnknown"`
-	EstablishText string   `json:"establishText"`
+	Scope         string   `json:"scope" jsonschema:"title=Scope,enum=referral,enum=victim,enum=child" jsonschema_description:"What the trigger is evaluated for: the referral once, or each victim (read as victim), or each child (read as child)."`
+	Owner         string   `json:"owner" jsonschema:"title=Owner" jsonschema_description:"The role that takes the action."`
+	DueWithinDays *int     `json:"dueWithinDays" jsonschema:"title=Deadline in days,minimum=0,maximum=365,example=2" jsonschema_description:"Days from the evaluation date; 0 for the same day."`
+	Text          string   `json:"text" jsonschema:"title=Instruction,minLength=1" jsonschema_description:"What the owner must do. It never names a victim or child: actions name them by their index."`
+	Tell          []string `json:"tell,omitempty" jsonschema:"title=Tell" jsonschema_description:"The roles that must be told: the exception to confidentiality for risk and safeguarding."`
+	IfUnknown     string   `json:"ifUnknown,omitempty" jsonschema:"title=When it cannot be decided,enum=establish,enum=act,enum=ignore" jsonschema_description:"establish (the default) lists an action to find out the missing answers; act takes the action anyway; ignore lists nothing."`
+	EstablishText string   `json:"establishText,omitempty" jsonschema:"title=Instruction to establish" jsonschema_description:"The instruction of the action that finds out missing answers (with ifUnknown: establish)."`
 }
 
 // maxDueDays bounds a deadline: a year.
 const maxDueDays = 365
 
-func parseTriggers(f *yamlsrc.File, pos yamlsrc.Positions, specs []triggerSpec, problems *diag.List) []*Trigger {
+func parseTriggers(f *yamlsrc.File, pos yamlsrc.Positions, specs []triggerSpec, problems *diag.List) ([]*Trigger, []rule.Rule) {
 	if len(specs) == 0 {
 		add(problems, f, pos, "triggers", "no-triggers", "The file has no action triggers",
 			"A pack needs its victim-safety actions under `triggers:`, each with an id, a condition in `when`, an owner and a deadline.")
-		return nil
+		return nil, nil
 	}
 	var out []*Trigger
+	var seen []rule.Rule
 	first := map[string]string{}
 	for i, s := range specs {
 		path := yamlsrc.Index("triggers", i)
@@ -158,15 +162,16 @@ func parseTriggers(f *yamlsrc.File, pos yamlsrc.Positions, specs []triggerSpec, 
 			schema = schemas()[ScopeReferral]
 		}
 		spec := s.RuleSpec
-		r, errs := engine.CompileRule(f, pos, path, spec, schema)
+		meta, prog, errs := engine.CompileRule(f, pos, path, spec, schema)
 		if sc == "" {
 			errs = slices.DeleteFunc(errs, func(d *diag.Diagnostic) bool { return d.Path == at("when") && d.Code != "missing-when" })
 		}
 		*problems = append(*problems, errs...)
-		if r == nil || !ok {
+		seen = append(seen, meta)
+		if prog == nil || !ok {
 			continue
 		}
-		out = append(out, &Trigger{Rule: *r, Scope: sc, Owner: s.Owner, DueWithinDays: *s.DueWithinDays,
+		out = append(out, &Trigger{Rule: meta, cond: prog, Scope: sc, Owner: s.Owner, DueWithinDays: *s.DueWithinDays,
 			Text: s.Text, Tell: slices.Clip(s.Tell), IfUnknown: ifUnknown, EstablishText: s.EstablishText})
 	}
 	for i, s := range specs {
@@ -179,5 +184,5 @@ func parseTriggers(f *yamlsrc.File, pos yamlsrc.Positions, specs []triggerSpec, 
 				fmt.Sprintf("When %q cannot be decided, an action %q asks for the missing answers (trigger %d). Rename this trigger.", s.ID, EstablishPrefix+s.ID, i+1))
 		}
 	}
-	return out
+	return out, seen
 }

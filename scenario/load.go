@@ -125,7 +125,7 @@ func LoadAll(fsys fs.FS, names []string, opts ...Option) ([]*File, error) {
 	return files, nil
 }
 
-func (l *loader) load(name string) (*File, diag.List) {
+func (l *loader) load(name string) (_ *File, problems diag.List) {
 	display := l.cfg.display(name)
 	data, err := fs.ReadFile(l.fsys, name)
 	if err != nil {
@@ -141,9 +141,11 @@ func (l *loader) load(name string) (*File, diag.List) {
 		}
 		return nil, problems
 	}
+	defer func() { yamlsrc.Annotate(problems, sf) }()
 	if sf.Root.Kind != yaml.MappingNode {
-		return nil, diag.List{sf.Diag(sf.Root, "not-a-scenario-file", "Not a scenario file",
+		problems = diag.List{sf.Diag(sf.Root, "not-a-scenario-file", "Not a scenario file",
 			"A scenario file is a group of named fields: `pack:` and `cases:`, a list of cases. Check that this is a scenario file.", "")}
+		return nil, problems
 	}
 	var raw rawFile
 	pos, problems := yamlsrc.Decode(sf, sf.Root, "", &raw)
@@ -245,7 +247,7 @@ func (l *loader) referral(name string, sf *yamlsrc.File, n, at *yaml.Node, p str
 		return nil, nil, diag.List{sf.Diag(at, "missing-referral", "The case has no referral",
 			"Add `referral:` with a referral file's name, relative to this file, or the referral written inline.", p)}
 	case n.Kind == yaml.MappingNode:
-		r, _, probs := referral.DecodeNode(sf, n)
+		r, probs := decodeReferral(sf, n)
 		for _, d := range probs {
 			d.Path = strings.TrimPrefix(strings.TrimPrefix(d.Path, p), ".")
 		}
@@ -273,11 +275,25 @@ func (l *loader) referral(name string, sf *yamlsrc.File, n, at *yaml.Node, p str
 	if rf == nil {
 		return nil, nil, l.refErrs[file]
 	}
-	r, _, probs := referral.DecodeNode(rf, rf.Root)
+	r, probs := decodeReferral(rf, rf.Root)
+	yamlsrc.Annotate(probs, rf)
 	if r == nil {
 		return nil, nil, probs
 	}
 	return r, probs, nil
+}
+
+// decodeReferral decodes the referral at node n of f, as referral.Decode
+// does a whole file. The referral is nil when n is not a group of named
+// fields.
+func decodeReferral(f *yamlsrc.File, n *yaml.Node) (*referral.Referral, diag.List) {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil, diag.List{f.Diag(n, "not-a-referral", "Not a referral",
+			"A referral is a group of named fields, such as {\"id\": ..., \"form\": ..., ...}. Check that this is a referral file.", "")}
+	}
+	r := new(referral.Referral)
+	_, probs := yamlsrc.Decode(f, n, "", r)
+	return r, probs
 }
 
 // ids are the ids a pack's versions define, for checking expectations.

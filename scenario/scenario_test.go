@@ -96,7 +96,7 @@ func TestSet(t *testing.T) {
 			expect: "{actions: [victim-link-worker-contact, victim-updates]}"},
 		{name: "a whole list", set: "children: [{livesWithSubject: true}, {livesWithSubject: false}]",
 			expect: "{actions: [children-safeguarding, victim-link-worker-contact, victim-updates, establish-staff-risk-plan]}"},
-		{name: "a date", set: "dateSent: 2021-11-01\n      subject.acceptsResponsibility: none", expect: "{decision: ineligible, programmes: []}"},
+		{name: "a date", set: "dateSent: 2021-11-01\n      riskAssessment.completedOn: 2021-10-29\n      subject.acceptsResponsibility: none", expect: "{decision: ineligible, programmes: []}"},
 		{name: "clearing a required answer makes the referral invalid", set: "id: null", expect: "{decision: invalid}"},
 	}
 	for _, tt := range tests {

@@ -222,7 +222,7 @@ func setOne(sf *yamlsrc.File, root reflect.Value, k, v *yaml.Node, kp string) di
 	}
 	val := fresh.Elem()
 	if enum := referral.EnumOf(val.Interface()); enum != "" && val.String() != "" && !referral.Valid(enum, val.String()) {
-		values := referral.Enums[enum]
+		values := referral.EnumValues(enum)
 		return diag.List{sf.Diag(v, "bad-value", fmt.Sprintf("Not a value of %s", done),
 			fmt.Sprintf("%s is one of %s.%s To test an invalid form, write the referral inline or use a referral file.",
 				done, diag.Quoted(values), diag.DidYouMean(val.String(), values)), kp)}

@@ -19,8 +19,9 @@ type redactOptions struct {
 }
 
 func roleNames() []string {
-	names := make([]string, len(safeguarding.Roles))
-	for i, r := range safeguarding.Roles {
+	roles := safeguarding.Roles()
+	names := make([]string, len(roles))
+	for i, r := range roles {
 		names[i] = string(r)
 	}
 	return names
@@ -80,7 +81,7 @@ func runRedact(cmd *cobra.Command, o redactOptions, name string) error {
 	if err := checkFormat(o.format, "json"); err != nil {
 		return err
 	}
-	if !slices.Contains(safeguarding.Roles, safeguarding.Role(o.role)) {
+	if !slices.Contains(safeguarding.Roles(), safeguarding.Role(o.role)) {
 		return usageErr("--role: %v", &safeguarding.UnknownRoleError{Role: o.role})
 	}
 	at, err := parseDateFlag("at", o.at)

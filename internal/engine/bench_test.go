@@ -1,6 +1,9 @@
 package engine
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 func BenchmarkEvalShapes(b *testing.B) {
 	for _, text := range []string{
@@ -16,7 +19,7 @@ func BenchmarkEvalShapes(b *testing.B) {
 		r := sample()
 		env := &Env{Root: r, Today: r.DateSent, Index: -1}
 		b.Run(text, func(b *testing.B) {
-			s := NewSession(env)
+			s := NewSession(context.Background(), env)
 			defer s.Close()
 			b.ReportAllocs()
 			for b.Loop() {

@@ -16,7 +16,6 @@ import (
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
-	"github.com/expr-lang/expr/vm"
 	"go.yaml.in/yaml/v4"
 
 	"github.com/saferpath/pathway/diag"
@@ -29,12 +28,13 @@ const MaxNodes = 400
 const MaxLength = 4000
 
 // Source says where an expression's text stands, so problems can be
-// reported at file:line:col with the snippet.
+// reported at file:line:col.
 type Source struct {
 	// File is the file's name as the user knows it.
 	File string
-	// Src is the whole file, for snippets.
-	Src []byte
+	// Line returns line n (from 1) of the file, without its line end, or
+	// "" when there is none; nil when the expression stands alone.
+	Line func(n int) string
 	// Node is the YAML scalar holding the expression. When nil, positions
 	// are counted within the expression itself.
 	Node *yaml.Node
@@ -46,8 +46,8 @@ type Program struct {
 	text   string
 	schema *Schema
 	types  *checkTypes
-	eval   evalFn      // nil when the closures do not cover the expression
-	vm     *vm.Program // expr's compiled program: the general path
+	eval   evalFn
+	slots  int // let-variables
 	reads  []read
 	result Kind
 }
@@ -61,10 +61,6 @@ func (r read) field() *Field { return r.chain[len(r.chain)-1] }
 
 // Text returns the expression's source text.
 func (p *Program) Text() string { return p.text }
-
-// Closures reports whether the program runs as compiled Go closures (true)
-// or on expr's VM (false).
-func (p *Program) Closures() bool { return p.eval != nil }
 
 // Compile checks text against schema and compiles it. The expression must
 // give a yes/no answer. Every problem found is returned, each placed at
@@ -111,19 +107,25 @@ func compile(text string, schema *Schema, src Source, want Kind) (*Program, diag
 		return nil, diag.List{loc.diag(0, len([]rune(text)), "not-boolean", "The condition is not a yes/no question",
 			fmt.Sprintf("A rule's condition must be true or false, but this one gives %s. Compare it with something, for example subject.mentalHealth == \"managed\".", what))}
 	}
-	general, err := expr.Compile(text, opts...)
+	cl := closures{schema: schema, text: text}
+	fn, err := cl.compile(root)
 	if err != nil {
-		return nil, diag.List{loc.fromExprError(err, "type-error", types.names)}
-	}
-	p := &Program{text: text, schema: schema, types: types, vm: general, reads: c.reads, result: want}
-	cl := closures{schema: schema, funcs: functions}
-	if fn, err := cl.compile(root); err == nil {
-		p.eval = fn
-	} else if !errors.As(err, new(errUnsupported)) {
+		var u errUnsupported
+		if errors.As(err, &u) && u.node != nil {
+			from, to := extent(u.node)
+			return nil, diag.List{loc.diag(from, to, "not-allowed", u.Error(), allowedDetail)}
+		}
 		return nil, diag.List{loc.diag(0, 0, "compile-error", "The condition cannot be compiled", err.Error())}
 	}
-	return p, nil
+	return &Program{text: text, schema: schema, types: types, eval: fn, slots: cl.slots, reads: c.reads, result: want}, nil
 }
+
+// allowedDetail says what a condition may use, for a problem about what it
+// may not.
+var allowedDetail = "Conditions use answers, today, let, ==, !=, <, <=, >, >=, &&, ||, !, ??, in, +, -, *, /, %, " +
+	"contains, startsWith, endsWith, matches \"pattern\", a..b, list[n], the list helpers any, all, none, one, count, filter, map, sum, len, " +
+	"the number helpers abs, int, float, min, max, the text helpers upper, lower, trim, trimPrefix, trimSuffix, hasPrefix, hasSuffix, repeat, replace, " +
+	"and the date helpers. Rewrite this part with those."
 
 func kindOf(t reflect.Type) Kind {
 	if t == nil {
@@ -218,6 +220,10 @@ func (c *checker) walk(n ast.Node) {
 		c.add(n, "unknown-name", fmt.Sprintf("There is no answer called %q", n.Value),
 			fmt.Sprintf("Rules can read %s.%s", diag.Quoted(c.schema.Names()), diag.DidYouMean(n.Value, c.schema.Names())))
 	case *ast.MemberNode:
+		if n.Method {
+			c.add(n, "not-allowed", "A method call cannot be used in a rule", allowedDetail)
+			return
+		}
 		c.member(n)
 	case *ast.ChainNode:
 		c.walk(n.Node)
@@ -227,6 +233,7 @@ func (c *checker) walk(n ast.Node) {
 		c.walk(n.Left)
 		c.walk(n.Right)
 		c.enumCompare(n)
+		c.operator(n)
 	case *ast.ConditionalNode:
 		c.walk(n.Cond)
 		c.walk(n.Exp1)
@@ -235,20 +242,8 @@ func (c *checker) walk(n ast.Node) {
 		for _, e := range n.Nodes {
 			c.walk(e)
 		}
-	case *ast.MapNode:
-		for _, e := range n.Pairs {
-			c.walk(e)
-		}
-	case *ast.PairNode:
-		c.walk(n.Value)
-	case *ast.SliceNode:
-		c.walk(n.Node)
-		c.walk(n.From)
-		c.walk(n.To)
-	case *ast.SequenceNode:
-		for _, e := range n.Nodes {
-			c.walk(e)
-		}
+	case *ast.MapNode, *ast.PairNode, *ast.SliceNode, *ast.SequenceNode, *ast.BytesNode, *ast.ConstantNode:
+		c.add(n, "not-allowed", describeNode(n)+" cannot be used in a rule", allowedDetail)
 	case *ast.VariableDeclaratorNode:
 		c.walk(n.Value)
 		c.vars = append(c.vars, n.Name)
@@ -261,17 +256,35 @@ func (c *checker) walk(n ast.Node) {
 	case *ast.PredicateNode:
 		c.walk(n.Node)
 	case *ast.PointerNode:
-		if len(c.scopes) == 0 {
+		switch {
+		case len(c.scopes) == 0:
 			c.add(n, "pointer-outside-predicate", "# is only meaningful inside any(), all() and the like",
-				"Use # (or .answer) inside the condition of any(list, ...), all(list, ...), none, one or count.")
+				"Use # (or .answer) inside the condition of any(list, ...), all(list, ...), none, one, count, filter, map or sum.")
+		case n.Name != "" && n.Name != "index":
+			c.add(n, "not-allowed", fmt.Sprintf("#%s cannot be used in a rule", n.Name),
+				"Inside a list helper, # is the current item and #index its position.")
 		}
 	}
 }
 
-// itemOf is a stand-in object for an item of list field lf, with the
-// list's members and no getter of its own: reads skip it.
-func itemOf(lf *Field) *Field {
-	return &Field{Name: lf.Name, Kind: KindObject, Fields: lf.Fields, path: lf.path + "[]"}
+// operator refuses the operators rules may not use, and patterns that do
+// not compile.
+func (c *checker) operator(n *ast.BinaryNode) {
+	switch n.Operator {
+	case "**", "^":
+		c.add(n, "not-allowed", fmt.Sprintf("The power operator %s cannot be used in a rule", n.Operator), allowedDetail)
+	case "matches":
+		lit, ok := n.Right.(*ast.StringNode)
+		if !ok {
+			c.add(n.Right, "not-allowed", "matches needs a pattern written in quotes",
+				"Write the pattern in the rule, such as subject.phone matches \"^07\", so that it is checked when the pack is loaded.")
+			return
+		}
+		if _, err := regexp.Compile(lit.Value); err != nil {
+			c.add(n.Right, "bad-pattern", "The pattern is not written correctly",
+				"Patterns follow the RE2 syntax (https://github.com/google/re2/wiki/Syntax). Check the brackets and backslashes.")
+		}
+	}
 }
 
 func (c *checker) record(chain []*Field) {
@@ -331,6 +344,10 @@ func (c *checker) member(n *ast.MemberNode) {
 }
 
 func (c *checker) builtin(n *ast.BuiltinNode) {
+	if !slices.Contains(Builtins, n.Name) {
+		c.add(n, "not-allowed", fmt.Sprintf("%s() cannot be used in a rule", n.Name),
+			fmt.Sprintf("The helpers rules may use are %s, and the date helpers.%s", diag.Quoted(Builtins), diag.DidYouMean(n.Name, Builtins)))
+	}
 	if len(n.Arguments) == 0 {
 		return
 	}
@@ -500,7 +517,10 @@ func (l locator) position(offset int) diag.Pos {
 // from its first non-blank line.
 func (l locator) blockIndent(first int) int {
 	for i := first; i < first+1000; i++ {
-		line := diag.Excerpt(l.src.Src, i)
+		line := ""
+		if l.src.Line != nil {
+			line = l.src.Line(i)
+		}
 		if strings.TrimSpace(line) == "" {
 			if line == "" && i > first+50 {
 				break
@@ -522,10 +542,12 @@ func (l locator) diag(from, to int, code, summary, detail string) *diag.Diagnost
 	}
 	d := &diag.Diagnostic{Severity: diag.Error, Code: code, Summary: summary, Detail: detail,
 		Range: diag.Range{File: l.src.File, Start: start, End: end}}
-	if l.src.Node != nil {
-		d.Excerpt = diag.Excerpt(l.src.Src, start.Line)
-	} else {
-		d.Excerpt = diag.Excerpt([]byte(l.text), start.Line)
+	if l.src.Node == nil {
+		// The expression stands alone: its own line is the snippet.
+		lines := strings.Split(l.text, "\n")
+		if start.Line >= 1 && start.Line <= len(lines) {
+			d.Excerpt = lines[start.Line-1]
+		}
 	}
 	return d
 }

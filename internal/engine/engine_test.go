@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -78,7 +80,7 @@ func TestEval(t *testing.T) {
 				tt.edit(r)
 			}
 			env := &Env{Root: r, Today: r.DateSent, Index: -1}
-			got := p.Eval(env)
+			got := p.Eval(context.Background(), env)
 			require.NoError(t, got.Err)
 			assert.Equal(t, tt.want, got.Outcome)
 			assert.Equal(t, tt.missing, got.Missing)
@@ -116,18 +118,86 @@ func TestBoundedEvaluation(t *testing.T) {
 		r.Victims = append(r.Victims, referral.Victim{Relationship: referral.RelationshipFamily})
 	}
 	env := &Env{Root: r, Today: r.DateSent, Index: -1}
-	tests := []struct{ name, expr string }{
-		{"nested predicates over a long list", `any(victims, any(victims, .relationship == "stranger"))`},
-		{"general path over a long list", `len(map(victims, .relationship)) > 0`},
-		{"general path building a large range", `len(1..10000000) > 0`},
+	tests := []struct{ name, expr, reason string }{
+		{"nested predicates over a long list", `any(victims, any(victims, .relationship == "stranger"))`, "steps"},
+		{"ranges nested three deep", `let r = 1..90000; any(r, any(r, any(r, # < 0)))`, "steps"},
+		{"a map over a long range", `len(map(1..300000, # * 2)) > 0`, "built"},
+		{"a count over a long range", `count(1..300000, # > 0) > 0`, "steps"},
+		{"text repeated past the limit", `len(repeat("x", 2000000)) > 0`, "built"},
+		{"text doubled by chained lets", `let a = repeat("xy", 500); let b = a + a + a + a; let c = b + b + b + b; let d = c + c + c + c; let e = d + d + d + d; len(e + e + e + e) > 0`, "built"},
+		{"replace that grows text", `len(replace(repeat("a", 2000), "a", repeat("b", 1000))) > 0`, "built"},
+		{"date arithmetic that would wrap", `addDays(today, 2147483000) > today`, "years 1000 to 9999"},
+		{"weeks that would overflow", `addWeeks(today, 9223372036854775807) > today`, "years 1000 to 9999"},
+		{"whole numbers that would overflow", `riskAssessment.score * 9223372036854775807 > 0`, "too large"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p, problems := Compile(tt.expr, ReferralSchema(), Source{})
 			require.Empty(t, problems)
-			res := p.Eval(env)
-			assert.Equal(t, Unknown, res.Outcome, "a rule that cannot finish within its budget is unknown, never decided")
-			assert.Error(t, res.Err)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			res := p.Eval(ctx, env)
+			assert.Equal(t, Unknown, res.Outcome, "a rule that cannot finish within its limits is unknown, never decided")
+			require.Error(t, res.Err)
+			assert.Contains(t, res.Err.Error(), tt.reason)
+		})
+	}
+}
+
+func TestBoundedButDecided(t *testing.T) {
+	r := sample()
+	for range 3000 {
+		r.Victims = append(r.Victims, referral.Victim{Relationship: referral.RelationshipFamily})
+	}
+	env := &Env{Root: r, Today: r.DateSent, Index: -1}
+	for _, text := range []string{
+		`len(map(victims, .relationship)) > 0`,
+		`len(1..10000000) > 0`,
+		`count(filter(victims, .relationship == "family"), true) == 3001`,
+	} {
+		t.Run(text, func(t *testing.T) {
+			p, problems := Compile(text, ReferralSchema(), Source{})
+			require.Empty(t, problems)
+			res := p.Eval(context.Background(), env)
+			require.NoError(t, res.Err)
+			assert.Equal(t, True, res.Outcome)
+		})
+	}
+}
+
+func TestEvaluationStopsWithItsContext(t *testing.T) {
+	r := sample()
+	env := &Env{Root: r, Today: r.DateSent, Index: -1}
+	p, problems := Compile(`let r = 1..400; any(r, any(r, # < 0))`, ReferralSchema(), Source{})
+	require.Empty(t, problems)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res := p.Eval(ctx, env)
+	assert.Equal(t, Unknown, res.Outcome)
+	require.ErrorIs(t, res.Err, context.Canceled)
+}
+
+func TestRuntimeErrorsNameThePathNotTheValue(t *testing.T) {
+	r := sample()
+	r.Victims[0].Name = "Mary-Jane O'Neil"
+	r.Subject.Name = "Jon Specimen"
+	env := &Env{Root: r, Today: r.DateSent, Index: -1}
+	tests := []struct{ expr, want string }{
+		{`float(victims[0].name) > 0`, "victims[0].name could not be read as a number"},
+		{`int(subject.name) > 0`, "subject.name could not be read as a whole number"},
+		{`victims[5].consentsToContact == true`, "victims has no item at that position"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.expr, func(t *testing.T) {
+			p, problems := Compile(tt.expr, ReferralSchema(), Source{})
+			require.Empty(t, problems)
+			res := p.Eval(context.Background(), env)
+			assert.Equal(t, Unknown, res.Outcome)
+			require.Error(t, res.Err)
+			assert.Equal(t, tt.want, res.Err.Error())
+			for _, v := range []string{"Mary", "Jane", "Neil", "Jon", "Specimen"} {
+				assert.NotContains(t, res.Err.Error(), v)
+			}
 		})
 	}
 }

@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"sync"
+
+	"github.com/saferpath/pathway/referral"
 )
 
 // Outcome is a three-valued result.
@@ -33,15 +36,16 @@ type Result struct {
 	// an Unknown result.
 	Missing []string
 	// Err is set when the rule could not be evaluated (a division by
-	// zero, the step budget). The Outcome is then Unknown: a rule that
-	// cannot be evaluated never passes silently.
+	// zero, a limit reached, the context done). The Outcome is then
+	// Unknown: a rule that cannot be evaluated never passes silently. Its
+	// text names parts of the rule, never an answer's value.
 	Err error
 }
 
 // Eval evaluates the program for env. It is safe to call concurrently.
 // To evaluate several programs for one env, a Session saves work.
-func (p *Program) Eval(env *Env) Result {
-	s := NewSession(env)
+func (p *Program) Eval(ctx context.Context, env *Env) Result {
+	s := NewSession(ctx, env)
 	defer s.Close()
 	return s.Eval(p)
 }
@@ -50,46 +54,86 @@ func (p *Program) Eval(env *Env) Result {
 // Session is not safe for concurrent use; Programs are, so each goroutine
 // opens its own Session.
 type Session struct {
-	fr      frame
-	last    Value  // the last value Decide could not turn into an outcome
-	general Result // the last result of the general path
+	fr   frame
+	last Value   // the last value Decide could not turn into an outcome
+	vars []Value // scratch for let-variables
+	own  Env     // the Env of a session from Open
+
+	stopped error // why the session's context was done when it opened
+}
+
+// start readies the session for evaluations under ctx.
+func (s *Session) start(ctx context.Context, env *Env) {
+	s.fr = frame{ctx: ctx, env: env}
+	s.last, s.stopped = Value{}, nil
+	if ctx != nil {
+		if err := ctx.Err(); err != nil {
+			s.stopped = fmt.Errorf("the evaluation was stopped: %w", err)
+		}
+	}
 }
 
 var sessions = sync.Pool{New: func() any { return new(Session) }}
 
-// NewSession returns a session for env, from a pool. Close returns it.
-func NewSession(env *Env) *Session {
+// NewSession returns a session for env, from a pool; its evaluations stop
+// when ctx is done. Close returns it.
+func NewSession(ctx context.Context, env *Env) *Session {
 	s := sessions.Get().(*Session)
-	s.fr = frame{env: env}
-	s.last, s.general = Value{}, Result{}
+	s.start(ctx, env)
 	return s
 }
+
+// Open returns a session, from a pool, for an Env of its own: root, the
+// evaluation date today and no scope. Env returns it, for changing the
+// scope between evaluations. Close returns the session to the pool.
+func Open(ctx context.Context, root any, today referral.Date) *Session {
+	s := sessions.Get().(*Session)
+	s.own = Env{Root: root, Today: today, Index: -1}
+	s.start(ctx, &s.own)
+	return s
+}
+
+// Env returns the Env the session evaluates for.
+func (s *Session) Env() *Env { return s.fr.env }
 
 // Close returns the session to the pool; it must not be used afterwards.
 func (s *Session) Close() {
 	s.fr = frame{}
-	s.last, s.general = Value{}, Result{}
+	s.last, s.stopped = Value{}, nil
+	s.own = Env{}
+	clear(s.vars)
 	sessions.Put(s)
+}
+
+// run evaluates p with fresh budgets. The context is checked when the
+// session opens and every 1024 steps of an evaluation.
+func (s *Session) run(p *Program) Value {
+	fr := &s.fr
+	fr.steps, fr.built, fr.err = 0, 0, s.stopped
+	if s.stopped != nil {
+		return Missing
+	}
+	if p.slots > 0 {
+		if cap(s.vars) < p.slots {
+			s.vars = make([]Value, p.slots)
+		}
+		fr.vars = s.vars[:p.slots]
+	}
+	return p.eval(fr)
 }
 
 // Decide evaluates p in the session and returns only its outcome: the
 // hot path, copying nothing. When the outcome is Unknown, Undecided says
 // why.
 func (s *Session) Decide(p *Program) Outcome {
-	if p.eval == nil {
-		s.general = p.evalGeneral(s.fr.env)
-		return s.general.Outcome
-	}
-	fr := &s.fr
-	fr.steps, fr.err = 0, nil
-	v := p.eval(fr)
-	if fr.err == nil && v.K == KindBool {
+	v := s.run(p)
+	if s.fr.err == nil && v.K == KindBool {
 		if v.I != 0 {
 			return True
 		}
 		return False
 	}
-	s.last, s.general = v, Result{}
+	s.last = v
 	return Unknown
 }
 
@@ -97,8 +141,6 @@ func (s *Session) Decide(p *Program) Outcome {
 // that would decide it, or the error that stopped it.
 func (s *Session) Undecided() ([]string, error) {
 	switch {
-	case s.general.Outcome == Unknown:
-		return s.general.Missing, s.general.Err
 	case s.fr.err != nil:
 		return nil, s.fr.err
 	case s.last.K == KindMissing:
@@ -109,12 +151,8 @@ func (s *Session) Undecided() ([]string, error) {
 
 // Eval evaluates p in the session.
 func (s *Session) Eval(p *Program) Result {
-	if p.eval == nil {
-		return p.evalGeneral(s.fr.env)
-	}
+	v := s.run(p)
 	fr := &s.fr
-	fr.steps, fr.err = 0, nil
-	v := p.eval(fr)
 	if fr.err != nil {
 		return Result{Outcome: Unknown, Err: fr.err}
 	}
@@ -129,34 +167,6 @@ func (s *Session) Eval(p *Program) Result {
 	}
 	return Result{Outcome: Unknown, Err: fmt.Errorf("the condition gave %s, not yes or no", v.K.Describe())}
 }
-
-// evalGeneral runs the program on expr's VM when every answer it reads is
-// present, and is unknown otherwise.
-func (p *Program) evalGeneral(env *Env) Result {
-	var missing []string
-	for _, r := range p.reads {
-		missing = append(missing, absent(r, env)...)
-	}
-	if len(missing) > 0 {
-		return Result{Outcome: Unknown, Missing: missing}
-	}
-	v, err := p.runVM(env)
-	if err != nil {
-		return Result{Outcome: Unknown, Err: err}
-	}
-	if v.K != KindBool {
-		return Result{Outcome: Unknown, Err: fmt.Errorf("the condition gave %s, not yes or no", v.K.Describe())}
-	}
-	if v.Truth() {
-		return Result{Outcome: True}
-	}
-	return Result{Outcome: False}
-}
-
-// EvalVM evaluates the program on expr's VM whatever the closures cover,
-// with the general path's rule for missing answers. It exists so tests can
-// prove both paths agree.
-func (p *Program) EvalVM(env *Env) Result { return p.evalGeneral(env) }
 
 // Reading is one answer a rule looked at, for explanations.
 type Reading struct {

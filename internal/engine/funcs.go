@@ -51,15 +51,48 @@ func between(name, doc string, f func(a, b referral.Date) int) *function {
 	}
 }
 
-func add(name, doc string, f func(d referral.Date, n int) referral.Date) *function {
+// Dates a rule may compute: the years 1000 to 9999, as dates are written.
+var (
+	firstDay = referral.NewDate(1000, time.January, 1).Days()
+	lastDay  = referral.NewDate(9999, time.December, 31).Days()
+)
+
+// errDateRange is the error of date arithmetic that leaves the calendar a
+// rule may use: never a wrapped date.
+func errDateRange(name string) error {
+	return fmt.Errorf("%s gave a date outside the years 1000 to 9999; check the number it adds", name)
+}
+
+// add makes a helper adding n units to a date; unit is the most units
+// that can be added without leaving the years 1000 to 9999 whatever the
+// date, so larger counts are refused before any arithmetic can overflow.
+func add(name, doc string, limit int64, f func(d referral.Date, n int) referral.Date) *function {
+	apply := func(d referral.Date, n int64) (referral.Date, error) {
+		if n > limit || n < -limit {
+			return referral.Date{}, errDateRange(name)
+		}
+		out := f(d, int(n))
+		if out.Days() < firstDay || out.Days() > lastDay {
+			return referral.Date{}, errDateRange(name)
+		}
+		return out, nil
+	}
 	return &function{
 		name: name, doc: doc, args: []Kind{KindDate, KindInt}, ret: KindDate,
 		sig: new(func(time.Time, int) time.Time),
 		vm: func(p ...any) (any, error) {
-			return f(dateArg(p[0]), p[1].(int)).Time(), nil
+			d, err := apply(dateArg(p[0]), int64(p[1].(int)))
+			if err != nil {
+				return nil, err
+			}
+			return d.Time(), nil
 		},
 		eval2: func(a, b Value) (Value, error) {
-			return DateValue(f(a.Date(), int(b.I))), nil
+			d, err := apply(a.Date(), b.I)
+			if err != nil {
+				return Missing, err
+			}
+			return DateValue(d), nil
 		},
 	}
 }
@@ -73,13 +106,13 @@ var functions = map[string]*function{
 		func(a, b referral.Date) int { return (b.Days() - a.Days()) / 7 }),
 	"yearsBetween": between("yearsBetween", "yearsBetween(a, b): the number of whole years from date a to date b (an age, with a date of birth)",
 		yearsBetween),
-	"addDays": add("addDays", "addDays(d, n): the date n days after d",
+	"addDays": add("addDays", "addDays(d, n): the date n days after d", 9000*366,
 		func(d referral.Date, n int) referral.Date { return d.AddDays(n) }),
-	"addWeeks": add("addWeeks", "addWeeks(d, n): the date n weeks after d",
+	"addWeeks": add("addWeeks", "addWeeks(d, n): the date n weeks after d", 9000*53,
 		func(d referral.Date, n int) referral.Date { return d.AddDays(7 * n) }),
-	"addMonths": add("addMonths", "addMonths(d, n): the date n calendar months after d",
+	"addMonths": add("addMonths", "addMonths(d, n): the date n calendar months after d", 9000*12,
 		addMonths),
-	"addYears": add("addYears", "addYears(d, n): the date n years after d",
+	"addYears": add("addYears", "addYears(d, n): the date n years after d", 9000,
 		func(d referral.Date, n int) referral.Date { return addMonths(d, 12*n) }),
 	"date": {
 		name: "date", doc: `date("YYYY-MM-DD"): a fixed date`, args: []Kind{KindText}, ret: KindDate,

@@ -7,20 +7,20 @@
 //
 // Expressions are parsed and type-checked by expr. The checked tree is then
 // compiled to plain Go closures, which evaluate with Kleene logic and know
-// which answers were missing. A rule using something the closures do not
-// cover runs on expr's VM instead, and only when every answer it reads is
-// present (otherwise it is unknown). Both paths are bounded: expressions
-// have a node limit, and evaluation has a step budget and expr's memory
-// budget, so no rule file can hang or exhaust the process.
+// which answers were missing. That is the one way a rule runs: whatever the
+// closures do not cover is refused when the rule is loaded, at its
+// file:line:col, never run some other way. Evaluation is bounded: an
+// expression has a node limit, and an evaluation has a budget of steps
+// (every list item visited), a budget on the size of the values it builds
+// (text joined or repeated, lists made), and its context, so no rule file
+// can hang or exhaust the process (docs/rules.md, "Limits").
 //
 // A compiled Program is immutable and safe for concurrent use.
 package engine
 
 import (
 	"math"
-	"reflect"
 	"strings"
-	"unsafe"
 
 	"github.com/saferpath/pathway/referral"
 )
@@ -94,9 +94,17 @@ type Field struct {
 	// [], "victims[]": missing answers are reported under it, with the
 	// Env's Index.
 	Alias string
+	// Direct, when set, reads the field straight from the Env, for a
+	// field reached from the root through groups that are always there
+	// (subject.gender): one call where Get would take one a level.
+	Direct func(*Env) Value
+
+	// directText and directYesNo read a text or yes/no answer as Direct
+	// does, as a Go value: "" and nil are a missing answer.
+	directText  func(*Env) string
+	directYesNo func(*Env) *bool
 
 	path string // JSON path template, "victims[].relationship"
-	lay  layout // where it lives in the root struct, for the fast path
 }
 
 // Path returns the field's JSON path, with [] where a list index goes.
@@ -116,19 +124,6 @@ func (f *Field) Member(name string) *Field {
 // is immutable once made.
 type Schema struct {
 	Fields []*Field
-	// base returns the root struct's address for the fast path; nil when
-	// the schema has none.
-	base func(*Env) unsafe.Pointer
-}
-
-// WithRoot returns s set up to read answers of the root struct (of type T,
-// the Env's Root being a *T) straight from memory where they are plain
-// fields, as hand-written Go would. It must be called before the schema is
-// used.
-func WithRoot[T any](s *Schema) *Schema {
-	setLayout(s.Fields, reflect.TypeFor[T](), 0)
-	s.base = func(e *Env) unsafe.Pointer { return unsafe.Pointer(e.Root.(*T)) }
-	return s
 }
 
 // NewSchema links fields into a schema, computing their paths.

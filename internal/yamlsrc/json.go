@@ -1,366 +1,182 @@
 package yamlsrc
 
 import (
-	"strconv"
-	"unicode/utf16"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
 	"unicode/utf8"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"go.yaml.in/yaml/v4"
+
+	"github.com/saferpath/pathway/diag"
 )
 
-// JSON is most of what partner systems send, and yaml's general parser is
-// the slowest part of reading a referral. parseJSON builds the node tree
-// of a plain JSON document directly, exactly as yaml would build it: the
-// same kinds, tags, values, styles, lines and columns. Whatever it is not
-// sure to read exactly as yaml does (a syntax error, a number with an
-// exponent, a duplicate key, a character yaml treats specially) makes it
-// give up, and Parse reads the document with yaml, so every problem is
-// still reported one way. A differential test and a fuzz target hold the
-// two readers to the same trees.
+// JSON is most of what partner systems send. It is read with jsontext (the
+// reader behind encoding/json/v2), which gives each token's offset, into
+// the same node tree yaml builds for the same document: the same kinds,
+// tags, values, styles, lines and columns. So one decoder serves both
+// formats, and a differential test and a fuzz target hold the two readers
+// to the same trees. Duplicate keys are left for the decoder, which reports
+// each at its place, with where it was first given, in linear time.
 
-// jsonReader is the state of parseJSON.
+var jsonOptions = []jsontext.Options{
+	jsontext.AllowDuplicateNames(true),
+	// Text that is not UTF-8 reads as U+FFFD, as encoding/json reads it.
+	jsontext.AllowInvalidUTF8(true),
+}
+
+// looksLikeJSON reports whether data starts, after white space, with { or [.
+func looksLikeJSON(data []byte) bool {
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	return len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[')
+}
+
+// jsonReader builds a node tree from jsontext's tokens.
 type jsonReader struct {
-	data      []byte
-	i         int // byte offset
-	line, col int // 1-based; col counts characters
-	depth     int
+	f     *File
+	dec   *jsontext.Decoder
+	depth int
+	// cursor turns byte offsets, which only grow, into lines and columns.
+	off, line, col int
 }
 
-// parseJSON returns the root node of data, or ok false to say "ask yaml".
-func parseJSON(data []byte) (root *yaml.Node, ok bool) {
-	r := &jsonReader{data: data, line: 1, col: 1}
-	r.space()
-	if r.i >= len(data) || (data[r.i] != '{' && data[r.i] != '[') {
-		return nil, false
-	}
-	root, ok = r.value()
-	if !ok {
-		return nil, false
-	}
-	r.space()
-	return root, r.i == len(data)
-}
-
-// space skips JSON whitespace.
-func (r *jsonReader) space() {
-	for r.i < len(r.data) {
-		switch r.data[r.i] {
-		case ' ', '\t':
-			r.i++
-			r.col++
-		case '\n':
-			r.i++
-			r.line, r.col = r.line+1, 1
-		case '\r':
-			// yaml takes \r\n, and a lone \r, as one line break.
-			r.i++
-			if r.i < len(r.data) && r.data[r.i] == '\n' {
-				r.i++
-			}
-			r.line, r.col = r.line+1, 1
-		default:
-			return
+// parseJSON reads f's text as one JSON document. It returns the root node,
+// or the problem where reading stopped.
+func (f *File) parseJSON() (*yaml.Node, *diag.Diagnostic) {
+	r := &jsonReader{f: f, dec: jsontext.NewDecoder(bytes.NewReader(f.Src), jsonOptions...), line: 1, col: 1}
+	root, err := r.value()
+	if err == nil {
+		if _, err = r.dec.ReadToken(); err == nil {
+			return nil, r.problem(r.dec.InputOffset(), "documents", "The file holds more than one JSON value",
+				"A file holds one document. Remove what follows it, or put each document in a file of its own.")
+		}
+		if errors.Is(err, io.EOF) {
+			return root, nil
 		}
 	}
+	return nil, r.syntax(err)
 }
 
-func (r *jsonReader) node(kind yaml.Kind, tag, value string, style yaml.Style, line, col int) *yaml.Node {
+// pos returns the line and column (from 1, in characters) of byte offset
+// off, which must not be before the last offset asked for.
+func (r *jsonReader) pos(off int) (line, col int) {
+	src := r.f.Src
+	for r.off < off && r.off < len(src) {
+		c := src[r.off]
+		switch {
+		case c == '\n':
+			r.line, r.col = r.line+1, 1
+			r.off++
+		case c < utf8.RuneSelf:
+			r.col++
+			r.off++
+		default:
+			_, n := utf8.DecodeRune(src[r.off:])
+			r.col++
+			r.off += n
+		}
+	}
+	return r.line, r.col
+}
+
+func (r *jsonReader) node(kind yaml.Kind, tag, value string, style yaml.Style, start int) *yaml.Node {
+	line, col := r.pos(start)
 	return &yaml.Node{Kind: kind, Tag: tag, Value: value, Style: style, Line: line, Column: col}
 }
 
-func (r *jsonReader) value() (*yaml.Node, bool) {
-	if r.i >= len(r.data) {
-		return nil, false
+func (r *jsonReader) value() (*yaml.Node, error) {
+	switch r.dec.PeekKind() {
+	case '{':
+		return r.container(yaml.MappingNode, "!!map", '}')
+	case '[':
+		return r.container(yaml.SequenceNode, "!!seq", ']')
 	}
-	line, col := r.line, r.col
-	switch c := r.data[r.i]; {
-	case c == '{':
-		return r.object(line, col)
-	case c == '[':
-		return r.array(line, col)
-	case c == '"':
-		s, ok := r.str()
-		return r.node(yaml.ScalarNode, "!!str", s, yaml.DoubleQuotedStyle, line, col), ok
-	case c == '-' || (c >= '0' && c <= '9'):
-		return r.number(line, col)
+	raw, err := r.dec.ReadValue()
+	if err != nil {
+		return nil, err
 	}
-	for _, w := range [...]struct{ word, tag string }{{"true", "!!bool"}, {"false", "!!bool"}, {"null", "!!null"}} {
-		if len(r.data)-r.i >= len(w.word) && string(r.data[r.i:r.i+len(w.word)]) == w.word {
-			r.i += len(w.word)
-			r.col += len(w.word)
-			if !r.endOfScalar() {
-				return nil, false
-			}
-			return r.node(yaml.ScalarNode, w.tag, w.word, 0, line, col), true
+	start := int(r.dec.InputOffset()) - len(raw)
+	switch raw.Kind() {
+	case '"':
+		return r.node(yaml.ScalarNode, "!!str", unquote(raw), yaml.DoubleQuotedStyle, start), nil
+	case '0':
+		tag := "!!int"
+		if bytes.ContainsAny(raw, ".eE") || string(raw) == "-0" {
+			tag = "!!float"
 		}
+		return r.node(yaml.ScalarNode, tag, string(raw), 0, start), nil
+	case 't', 'f':
+		return r.node(yaml.ScalarNode, "!!bool", string(raw), 0, start), nil
 	}
-	return nil, false
+	return r.node(yaml.ScalarNode, "!!null", "null", 0, start), nil
 }
 
-// endOfScalar reports whether a plain scalar ends here, as JSON requires.
-func (r *jsonReader) endOfScalar() bool {
-	if r.i >= len(r.data) {
-		return true
+// container reads an object or an array.
+func (r *jsonReader) container(kind yaml.Kind, tag string, end jsontext.Kind) (*yaml.Node, error) {
+	if _, err := r.dec.ReadToken(); err != nil {
+		return nil, err
 	}
-	switch r.data[r.i] {
-	case ',', '}', ']', ' ', '\t', '\n', '\r':
-		return true
-	}
-	return false
-}
-
-func (r *jsonReader) object(line, col int) (*yaml.Node, bool) {
+	n := r.node(kind, tag, "", yaml.FlowStyle, int(r.dec.InputOffset())-1)
 	if r.depth++; r.depth > MaxDepth {
-		return nil, false
+		return nil, errTooDeep
 	}
 	defer func() { r.depth-- }()
-	n := r.node(yaml.MappingNode, "!!map", "", yaml.FlowStyle, line, col)
-	r.i++
-	r.col++
-	r.space()
-	if r.i < len(r.data) && r.data[r.i] == '}' {
-		r.i++
-		r.col++
-		return n, true
-	}
-	var keys []string
-	for {
-		r.space()
-		if r.i >= len(r.data) || r.data[r.i] != '"' {
-			return nil, false
+	for r.dec.PeekKind() != end {
+		if r.dec.PeekKind() == jsontext.KindInvalid {
+			_, err := r.dec.ReadToken()
+			return nil, err
 		}
-		k, ok := r.value()
-		if !ok {
-			return nil, false
-		}
-		for _, seen := range keys {
-			if seen == k.Value {
-				return nil, false // yaml reports the duplicate
-			}
-		}
-		keys = append(keys, k.Value)
-		r.space()
-		if r.i >= len(r.data) || r.data[r.i] != ':' {
-			return nil, false
-		}
-		r.i++
-		r.col++
-		r.space()
-		v, ok := r.value()
-		if !ok {
-			return nil, false
-		}
-		n.Content = append(n.Content, k, v)
-		r.space()
-		if r.i >= len(r.data) {
-			return nil, false
-		}
-		switch r.data[r.i] {
-		case ',':
-			r.i++
-			r.col++
-		case '}':
-			r.i++
-			r.col++
-			return n, true
-		default:
-			return nil, false
-		}
-	}
-}
-
-func (r *jsonReader) array(line, col int) (*yaml.Node, bool) {
-	if r.depth++; r.depth > MaxDepth {
-		return nil, false
-	}
-	defer func() { r.depth-- }()
-	n := r.node(yaml.SequenceNode, "!!seq", "", yaml.FlowStyle, line, col)
-	r.i++
-	r.col++
-	r.space()
-	if r.i < len(r.data) && r.data[r.i] == ']' {
-		r.i++
-		r.col++
-		return n, true
-	}
-	for {
-		r.space()
-		v, ok := r.value()
-		if !ok {
-			return nil, false
+		v, err := r.value()
+		if err != nil {
+			return nil, err
 		}
 		n.Content = append(n.Content, v)
-		r.space()
-		if r.i >= len(r.data) {
-			return nil, false
-		}
-		switch r.data[r.i] {
-		case ',':
-			r.i++
-			r.col++
-		case ']':
-			r.i++
-			r.col++
-			return n, true
-		default:
-			return nil, false
-		}
 	}
+	if _, err := r.dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	return n, nil
 }
 
-// number reads -?(0|[1-9][0-9]*)(\.[0-9]+)?; an exponent is left to yaml.
-func (r *jsonReader) number(line, col int) (*yaml.Node, bool) {
-	start := r.i
-	if r.data[r.i] == '-' {
-		r.i++
-	}
-	digits := func() int {
-		n := 0
-		for r.i < len(r.data) && r.data[r.i] >= '0' && r.data[r.i] <= '9' {
-			r.i++
-			n++
-		}
-		return n
-	}
-	first := r.i
-	if n := digits(); n == 0 || (n > 1 && r.data[first] == '0') {
-		return nil, false
-	}
-	tag := "!!int"
-	if r.i < len(r.data) && r.data[r.i] == '.' {
-		r.i++
-		if digits() == 0 {
-			return nil, false
-		}
-		tag = "!!float"
-	}
-	r.col += r.i - start
-	text := string(r.data[start:r.i])
-	if !r.endOfScalar() || text == "-0" { // yaml reads -0 as a float
-		return nil, false
-	}
-	return r.node(yaml.ScalarNode, tag, text, 0, line, col), true
-}
+var errTooDeep = errors.New("too deep")
 
-// str reads a JSON string, the reader at its opening quote.
-func (r *jsonReader) str() (string, bool) {
-	r.i++
-	r.col++
-	start := r.i
-	// The common case: no escape, plain printable text.
-	for r.i < len(r.data) {
-		c := r.data[r.i]
-		if c == '"' {
-			s := string(r.data[start:r.i])
-			r.i++
-			r.col++
-			return s, true
-		}
-		if c == '\\' {
-			break
-		}
-		if !r.char() {
-			return "", false
-		}
+// unquote returns the text of a JSON string the decoder has read, with
+// text that is not UTF-8 (and lone surrogates) as U+FFFD.
+func unquote(raw jsontext.Value) string {
+	if s, err := jsontext.AppendUnquote(nil, raw); err == nil {
+		return string(s)
 	}
-	buf := []byte(string(r.data[start:r.i]))
-	for r.i < len(r.data) {
-		c := r.data[r.i]
-		switch {
-		case c == '"':
-			r.i++
-			r.col++
-			return string(buf), true
-		case c == '\\':
-			if r.i+1 >= len(r.data) {
-				return "", false
-			}
-			e := r.data[r.i+1]
-			r.i += 2
-			r.col += 2
-			switch e {
-			case '"', '\\', '/':
-				buf = append(buf, e)
-			case 'b':
-				buf = append(buf, '\b')
-			case 'f':
-				buf = append(buf, '\f')
-			case 'n':
-				buf = append(buf, '\n')
-			case 'r':
-				buf = append(buf, '\r')
-			case 't':
-				buf = append(buf, '\t')
-			case 'u':
-				u, ok := r.hex()
-				if !ok {
-					return "", false
-				}
-				if utf16.IsSurrogate(u) {
-					// Only a well-formed pair is read here; yaml reads the
-					// rest after Parse rewrites it.
-					if r.i+1 >= len(r.data) || r.data[r.i] != '\\' || r.data[r.i+1] != 'u' {
-						return "", false
-					}
-					r.i += 2
-					r.col += 2
-					u2, ok := r.hex()
-					if !ok || u >= 0xdc00 || u2 < 0xdc00 || u2 >= 0xe000 {
-						return "", false
-					}
-					u = utf16.DecodeRune(u, u2)
-				}
-				buf = utf8.AppendRune(buf, u)
-			default:
-				return "", false
-			}
-		default:
-			mark := r.i
-			if !r.char() {
-				return "", false
-			}
-			buf = append(buf, r.data[mark:r.i]...)
-		}
-	}
-	return "", false
-}
-
-// hex reads the four hex digits of a \u escape.
-func (r *jsonReader) hex() (rune, bool) {
-	if r.i+4 > len(r.data) {
-		return 0, false
-	}
-	v, err := strconv.ParseUint(string(r.data[r.i:r.i+4]), 16, 32)
+	tok, err := jsontext.NewDecoder(bytes.NewReader(raw), jsonOptions...).ReadToken()
 	if err != nil {
-		return 0, false
+		return "\ufffd"
 	}
-	r.i += 4
-	r.col += 4
-	return rune(v), true
+	return tok.String()
 }
 
-// char steps over one character of a string, refusing what JSON forbids
-// raw and what yaml reads differently: control characters, DEL and the C1
-// controls, line and paragraph separators, byte order marks, non-characters
-// and malformed UTF-8.
-func (r *jsonReader) char() bool {
-	c := r.data[r.i]
-	if c < utf8.RuneSelf {
-		if c < 0x20 || c == 0x7f {
-			return false
-		}
-		r.i++
-		r.col++
-		return true
+func (r *jsonReader) problem(off int64, code, summary, detail string) *diag.Diagnostic {
+	line, col := r.pos(int(off))
+	return &diag.Diagnostic{Severity: diag.Error, Code: code, Summary: summary, Detail: detail,
+		Range: diag.Range{File: r.f.Name, Start: diag.Pos{Line: line, Column: col}}}
+}
+
+// syntax turns a reading error into a problem at its place. It never
+// repeats the text, which may be personal.
+func (r *jsonReader) syntax(err error) *diag.Diagnostic {
+	if errors.Is(err, errTooDeep) {
+		return r.problem(r.dec.InputOffset(), "too-deep", "The lists and mappings are nested too deeply",
+			fmt.Sprintf("At most %d levels of nesting are accepted. Check for brackets that are not closed.", MaxDepth))
 	}
-	u, size := utf8.DecodeRune(r.data[r.i:])
-	switch {
-	case u == utf8.RuneError && size <= 1,
-		u >= 0x80 && u <= 0x9f,
-		u == 0x2028, u == 0x2029, u == 0xfeff, u == 0xfffe, u == 0xffff:
-		return false
+	off := r.dec.InputOffset()
+	var se *jsontext.SyntacticError
+	if errors.As(err, &se) {
+		off = se.ByteOffset
 	}
-	r.i += size
-	r.col++
-	return true
+	if errors.Is(err, io.ErrUnexpectedEOF) || int(off) >= len(r.f.Src) {
+		return r.problem(off, "syntax", "The JSON ends too soon",
+			"A bracket, brace or quote is not closed. Check that every { has a }, every [ a ] and every \" its closing \".")
+	}
+	return r.problem(off, "syntax", "The JSON is not written correctly here",
+		"Check the quotes, brackets, commas and colons near here: names and text are in double quotes, items are separated by commas, and a name is followed by a colon.")
 }

@@ -14,16 +14,20 @@ import (
 	"go.yaml.in/yaml/v4"
 )
 
-// viaYAML is what yaml's own parser makes of data, as Parse would read it
-// without the JSON reader.
+// viaYAML is what yaml's own parser makes of data.
 func viaYAML(t testing.TB, data []byte) (*yaml.Node, bool) {
-	text, fix := jsonSurrogates(data)
 	var doc yaml.Node
-	if err := yaml.Unmarshal(text, &doc); err != nil || doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+	if err := yaml.Unmarshal(data, &doc); err != nil || doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, false
 	}
-	fix.apply(&doc)
 	return doc.Content[0], true
+}
+
+// readJSON is the JSON reader on its own.
+func readJSON(data []byte) (*yaml.Node, bool) {
+	f := &File{Name: "x.json", Src: data, lines: lineStarts(data)}
+	root, d := f.parseJSON()
+	return root, d == nil
 }
 
 // sameTree compares what the decoder reads of two node trees.
@@ -42,16 +46,21 @@ func sameTree(a, b *yaml.Node, path string) error {
 	return nil
 }
 
-// checkJSONReader holds the JSON reader to yaml: whenever it reads a
-// document, yaml reads the same tree.
+// checkJSONReader holds the JSON reader to yaml: whenever both read a
+// document, they read the same tree. (yaml refuses some JSON the JSON
+// reader takes: surrogate pairs, duplicate keys, text that is not UTF-8;
+// and a lone carriage return ends a line for yaml but not for JSON.)
 func checkJSONReader(t *testing.T, data []byte) bool {
-	fast, ok := parseJSON(data)
+	fast, ok := readJSON(data)
 	if !ok {
 		return false
 	}
-	slow, ok := viaYAML(t, data)
-	require.True(t, ok, "the JSON reader read what yaml refuses: %q", data)
-	require.NoError(t, sameTree(fast, slow, ""), "input %q", data)
+	if bytes.Contains(bytes.ReplaceAll(data, []byte("\r\n"), nil), []byte("\r")) {
+		return true
+	}
+	if slow, ok := viaYAML(t, data); ok {
+		require.NoError(t, sameTree(fast, slow, ""), "input %q", data)
+	}
 	return true
 }
 
@@ -88,27 +97,34 @@ func TestJSONReaderMatchesYAML(t *testing.T) {
 		})
 	}
 	refused := []struct{ name, in string }{
-		{"exponent", `{"a": 1e5}`},
-		{"minus zero", `{"a": -0}`},
 		{"leading zero", `{"a": 01}`},
-		{"duplicate key", `{"a": 1, "a": 2}`},
 		{"trailing comma", `{"a": 1,}`},
 		{"comment", `{"a": 1} # note`},
-		{"lone surrogate", `{"s": "\ud83d"}`},
 		{"raw control", "{\"s\": \"a\x01b\"}"},
 		{"raw tab in a string", "{\"s\": \"a\tb\"}"},
-		{"line separator", "{\"s\": \"a\u2028b\"}"},
 		{"two documents", `{} {}`},
 		{"not JSON", `a: 1`},
-		{"scalar root", `"hello"`},
 		{"too deep", strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1)},
-		{"bad utf-8", "{\"s\": \"\xff\"}"},
 		{"unquoted key", `{a: 1}`},
+		{"unclosed", `{"a": [1, 2`},
 	}
 	for _, c := range refused {
 		t.Run("refuses "+c.name, func(t *testing.T) {
-			_, ok := parseJSON([]byte(c.in))
-			require.False(t, ok, "the JSON reader should leave %q to yaml", c.in)
+			_, ok := readJSON([]byte(c.in))
+			require.False(t, ok, "the JSON reader should refuse %q", c.in)
+		})
+	}
+	beyondYAML := []struct{ name, in, value string }{
+		{"surrogate pair", `{"s": "smile \ud83d\ude00"}`, "smile 😀"},
+		{"lone surrogate", `{"s": "\ud83d"}`, "\ufffd"},
+		{"bad utf-8", "{\"s\": \"\xff\"}", "\ufffd"},
+		{"exponent", `{"s": 1e5}`, "1e5"},
+	}
+	for _, c := range beyondYAML {
+		t.Run("reads "+c.name, func(t *testing.T) {
+			root, ok := readJSON([]byte(c.in))
+			require.True(t, ok)
+			require.Equal(t, c.value, root.Content[1].Value)
 		})
 	}
 }
@@ -155,7 +171,7 @@ func TestJSONReaderOnGeneratedDocuments(t *testing.T) {
 			t.Logf("left to yaml: %s", doc)
 		}
 	}
-	require.Greater(t, read, 2900, "the JSON reader reads ordinary JSON")
+	require.Equal(t, 3000, read, "the JSON reader reads ordinary JSON")
 }
 
 func FuzzJSONReader(f *testing.F) {

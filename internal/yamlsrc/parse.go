@@ -10,8 +10,14 @@
 // the people who edit the files: they never name a Go type and never repeat
 // the offending value.
 //
-// JSON is YAML, so one decoder serves both; for JSON input, numbers, null,
-// escaped strings and Unicode decode as encoding/json decodes them.
+// JSON is read with jsontext into the same node tree yaml builds, so one
+// decoder serves both; for JSON input, numbers, null, escaped strings and
+// Unicode decode as encoding/json decodes them.
+//
+// Problems carry a range, not the text of the line: Annotate fills in each
+// problem's snippet line from the files it was found in, once, when the
+// problems are handed out. Nothing keeps a copy of a file's text per
+// problem or per rule.
 package yamlsrc
 
 import (
@@ -54,8 +60,16 @@ type File struct {
 // anchors, aliases and merge keys, which are not supported (code
 // "unsupported-yaml"); input larger than MaxSize (code "too-large") and
 // nesting deeper than MaxDepth (code "too-deep"). When it reports a problem
-// the File is nil.
+// the File is nil, and the problems have their snippets.
 func Parse(name string, data []byte) (*File, diag.List) {
+	f, problems := parse(name, data)
+	if f == nil {
+		Annotate(problems, &File{Name: name, Src: data, lines: lineStarts(data)})
+	}
+	return f, problems
+}
+
+func parse(name string, data []byte) (*File, diag.List) {
 	f := &File{Name: name, Src: data}
 	if len(data) > MaxSize {
 		return nil, diag.List{{
@@ -65,13 +79,29 @@ func Parse(name string, data []byte) (*File, diag.List) {
 		}}
 	}
 	f.lines = lineStarts(data)
-	if root, ok := parseJSON(data); ok {
-		f.Root = root
-		return f, nil
+	var jsonProblem *diag.Diagnostic
+	if looksLikeJSON(data) {
+		root, d := f.parseJSON()
+		if d == nil {
+			f.Root = root
+			return f, nil
+		}
+		// YAML's flow style also starts with { or [: a document that is
+		// YAML but not JSON is read as YAML, and one that is neither
+		// gets the JSON reader's problem.
+		jsonProblem = d
 	}
+	g, problems := f.parseYAML()
+	if g == nil && jsonProblem != nil {
+		return nil, diag.List{jsonProblem}
+	}
+	return g, problems
+}
 
-	text, fix := jsonSurrogates(data)
-	loader, err := yaml.NewLoader(bytes.NewReader(text),
+// parseYAML reads f's text as one YAML document.
+func (f *File) parseYAML() (*File, diag.List) {
+	name := f.Name
+	loader, err := yaml.NewLoader(bytes.NewReader(f.Src),
 		yaml.WithPlugin(loaderlimits.New(loaderlimits.DepthValue(MaxDepth))))
 	if err != nil {
 		return nil, diag.List{{Severity: diag.Error, Code: "syntax", Range: diag.Range{File: name},
@@ -86,17 +116,15 @@ func Parse(name string, data []byte) (*File, diag.List) {
 				Detail:  "The file holds no JSON or YAML document. Write one document in it.",
 			}}
 		}
-		return nil, f.loadErrors(err, fix)
+		return nil, f.loadErrors(err)
 	}
-	fix.apply(&doc)
 	var second yaml.Node
 	switch err := loader.Load(&second); {
 	case err == nil:
-		fix.apply(&second)
 		d := f.Diag(&second, "documents", "The file holds more than one document", "Only one document is read from a file. Put each document in a file of its own, or remove the \"---\" line that starts the next one.", "")
 		return nil, diag.List{d}
 	case !errors.Is(err, io.EOF):
-		return nil, f.loadErrors(err, fix)
+		return nil, f.loadErrors(err)
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, diag.List{{Severity: diag.Error, Code: "documents", Range: diag.Range{File: name},
@@ -110,7 +138,7 @@ func Parse(name string, data []byte) (*File, diag.List) {
 }
 
 // loadErrors turns yaml's load errors into diagnostics.
-func (f *File) loadErrors(err error, fix surrogateFix) diag.List {
+func (f *File) loadErrors(err error) diag.List {
 	var list diag.List
 	add := func(e *yaml.LoadError) {
 		code, summary, detail := "syntax", sentence(e.Message), ""
@@ -127,12 +155,8 @@ func (f *File) loadErrors(err error, fix surrogateFix) diag.List {
 			}
 			detail += "Check the quotes, brackets, commas and indentation near here."
 		}
-		line, col := e.Mark.Line, fix.column(e.Mark.Line, e.Mark.Column)
 		d := &diag.Diagnostic{Severity: diag.Error, Code: code, Summary: summary, Detail: detail,
-			Range: diag.Range{File: f.Name, Start: diag.Pos{Line: line, Column: col}}}
-		if line > 0 {
-			d.Excerpt = f.Excerpt(line)
-		}
+			Range: diag.Range{File: f.Name, Start: diag.Pos{Line: e.Mark.Line, Column: e.Mark.Column}}}
 		list = append(list, d)
 	}
 	var les *yaml.LoadErrors
@@ -323,11 +347,24 @@ func (f *File) scalarWidth(n *yaml.Node) int {
 }
 
 // Diag returns an error diagnostic about node n (which may be nil) with its
-// range and source excerpt filled in.
+// range filled in; Annotate adds the snippet line.
 func (f *File) Diag(n *yaml.Node, code, summary, detail, path string) *diag.Diagnostic {
-	d := &diag.Diagnostic{Severity: diag.Error, Code: code, Summary: summary, Detail: detail, Path: path, Range: f.Range(n)}
-	if f != nil && d.Range.Start.Line > 0 {
-		d.Excerpt = f.Excerpt(d.Range.Start.Line)
+	return &diag.Diagnostic{Severity: diag.Error, Code: code, Summary: summary, Detail: detail, Path: path, Range: f.Range(n)}
+}
+
+// Annotate fills in the snippet line (Excerpt) of every problem in list
+// that is placed in one of files and has none yet. Loaders call it once,
+// on the problems they return.
+func Annotate(list diag.List, files ...*File) {
+	for _, d := range list {
+		if d.Excerpt != "" || d.Range.Start.Line < 1 {
+			continue
+		}
+		for _, f := range files {
+			if f != nil && f.Name == d.Range.File {
+				d.Excerpt = f.Excerpt(d.Range.Start.Line)
+				break
+			}
+		}
 	}
-	return d
 }

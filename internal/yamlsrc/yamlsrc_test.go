@@ -83,6 +83,7 @@ func decodeSample(t *testing.T, src string) (sample, Positions, diag.List) {
 	f := mustParse(t, src)
 	var s sample
 	pos, probs := Decode(f, f.Root, "", &s)
+	Annotate(probs, f)
 	return s, pos, probs
 }
 
@@ -428,6 +429,8 @@ func TestRange(t *testing.T) {
 func TestDiagRendersSnippet(t *testing.T) {
 	f := mustParse(t, "subject:\n  mentalHelth: none\n")
 	d := f.Diag(f.Root.Content[1].Content[0], "unknown-key", `Unknown key "mentalHelth"`, `Did you mean "mentalHealth"?`, "subject.mentalHelth")
+	assert.Empty(t, d.Excerpt, "problems carry a range; the snippet comes from the file when they are handed out")
+	Annotate(diag.List{d}, f)
 	assert.Equal(t, `Error: Unknown key "mentalHelth" [unknown-key]
 
   on test.yaml line 2, column 3 (subject.mentalHelth):

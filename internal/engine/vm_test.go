@@ -3,75 +3,16 @@ package engine
 import (
 	"fmt"
 	"reflect"
-	"sync"
-	"time"
 
+	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
 )
 
-// MemoryBudget is expr's VM memory budget (in elements, not bytes) for the
-// general path.
-const MemoryBudget = 100_000
+// expr's VM is the oracle the tests hold the closures to: it never runs a
+// rule outside the tests.
 
-// checkTypes are the Go types expr checks expressions against, built from a
-// schema: bool, int, float64, string, time.Time, and unnamed structs and
-// slices of them whose fields carry the JSON names as expr tags. They also
-// serve as the environment of expr's VM on the general path.
-type checkTypes struct {
-	root reflect.Type
-	// names maps each generated type's Go spelling to policy staff's
-	// words, to reword the checker's messages.
-	names map[string]string
-}
-
-var typeCache sync.Map // *Schema -> *checkTypes
-
-func typesFor(s *Schema) *checkTypes {
-	if t, ok := typeCache.Load(s); ok {
-		return t.(*checkTypes)
-	}
-	ct := &checkTypes{names: map[string]string{}}
-	ct.root = ct.structOf(s.Fields, "the input")
-	t, _ := typeCache.LoadOrStore(s, ct)
-	return t.(*checkTypes)
-}
-
-func (ct *checkTypes) structOf(fields []*Field, what string) reflect.Type {
-	sf := make([]reflect.StructField, len(fields))
-	for i, f := range fields {
-		sf[i] = reflect.StructField{
-			Name: fmt.Sprintf("F%d", i),
-			Type: ct.goType(f),
-			Tag:  reflect.StructTag(fmt.Sprintf(`expr:%q json:%q`, f.Name, f.Name)),
-		}
-	}
-	t := reflect.StructOf(sf)
-	ct.names[t.String()] = what
-	return t
-}
-
-func (ct *checkTypes) goType(f *Field) reflect.Type {
-	switch f.Kind {
-	case KindBool:
-		return reflect.TypeFor[bool]()
-	case KindInt:
-		return reflect.TypeFor[int]()
-	case KindFloat:
-		return reflect.TypeFor[float64]()
-	case KindText:
-		return reflect.TypeFor[string]()
-	case KindDate:
-		return reflect.TypeFor[time.Time]()
-	case KindObject:
-		return ct.structOf(f.Fields, f.Name)
-	case KindList:
-		item := ct.structOf(f.Fields, "an item of "+f.Name)
-		t := reflect.SliceOf(item)
-		ct.names[t.String()] = "the list " + f.Name
-		return t
-	}
-	return reflect.TypeFor[any]()
-}
+// memoryBudget is expr's VM memory budget (in elements, not bytes).
+const memoryBudget = 100_000
 
 // MaxVMItems bounds the length of a list copied into the VM's
 // environment, so that an oversized input cannot exhaust memory.
@@ -133,13 +74,13 @@ func fill(dst reflect.Value, fields []*Field, parent any) bool {
 }
 
 // runVM evaluates the program on expr's VM with the memory budget.
-func (p *Program) runVM(env *Env) (Value, error) {
+func (p *Program) runVM(prog *vm.Program, env *Env) (Value, error) {
 	vmEnv, err := p.types.vmEnv(p.schema, env)
 	if err != nil {
 		return Missing, err
 	}
-	machine := vm.VM{MemoryBudget: MemoryBudget}
-	out, err := machine.Run(p.vm, vmEnv)
+	machine := vm.VM{MemoryBudget: memoryBudget}
+	out, err := machine.Run(prog, vmEnv)
 	if err != nil {
 		return Missing, err
 	}
@@ -156,4 +97,31 @@ func (p *Program) runVM(env *Env) (Value, error) {
 		return Value{K: KindNil}, nil
 	}
 	return Missing, fmt.Errorf("the rule gave %T, not a yes/no answer", out)
+}
+
+// evalVM evaluates p on expr's VM, when every answer it reads is present,
+// and is unknown otherwise.
+func (p *Program) evalVM(env *Env) Result {
+	var missing []string
+	for _, r := range p.reads {
+		missing = append(missing, absent(r, env)...)
+	}
+	if len(missing) > 0 {
+		return Result{Outcome: Unknown, Missing: missing}
+	}
+	general, err := expr.Compile(p.text, append(exprOptions(), expr.Env(reflect.New(p.types.root).Elem().Interface()))...)
+	if err != nil {
+		return Result{Outcome: Unknown, Err: err}
+	}
+	v, err := p.runVM(general, env)
+	if err != nil {
+		return Result{Outcome: Unknown, Err: err}
+	}
+	if v.K != KindBool {
+		return Result{Outcome: Unknown, Err: fmt.Errorf("the condition gave %s, not yes or no", v.K.Describe())}
+	}
+	if v.Truth() {
+		return Result{Outcome: True}
+	}
+	return Result{Outcome: False}
 }
