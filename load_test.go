@@ -101,3 +101,15 @@ func FuzzLoad(f *testing.F) {
 		require.NotNil(t, p)
 	})
 }
+
+// TestEveryFileIsCheckedWhateverElseIsWrong holds Load to reporting every
+// mistake in one run: a bad date in pack.yaml hides nothing, and an id used
+// twice is found though each copy has a mistake of its own.
+func TestEveryFileIsCheckedWhateverElseIsWrong(t *testing.T) {
+	_, err := pathway.Load(os.DirFS("testdata/broken/everything-at-once"))
+	var codes []string
+	for _, d := range diag.From(err) {
+		codes = append(codes, d.Code)
+	}
+	assert.ElementsMatch(t, []string{"bad-date", "unknown-name", "bad-enum", "duplicate-id", "unknown-criterion"}, codes)
+}

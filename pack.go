@@ -66,14 +66,27 @@ type Version struct {
 }
 
 // Name returns the pack's name.
-func (p *Pack) Name() string { return p.name }
+func (p *Pack) Name() string {
+	if p == nil {
+		return ""
+	}
+	return p.name
+}
 
 // Versions returns the pack's versions, earliest first. The slice is a copy;
 // the versions themselves must not be modified.
-func (p *Pack) Versions() []*Version { return slices.Clone(p.versions) }
+func (p *Pack) Versions() []*Version {
+	if p == nil {
+		return nil
+	}
+	return slices.Clone(p.versions)
+}
 
 // Version returns the version with the given label, or nil.
 func (p *Pack) Version(label string) *Version {
+	if p == nil {
+		return nil
+	}
 	for _, v := range p.versions {
 		if v.Version == label {
 			return v
@@ -95,6 +108,9 @@ func (e *NoVersionError) Error() string {
 
 // InForce returns the version in force on date d, or a *NoVersionError.
 func (p *Pack) InForce(d referral.Date) (*Version, error) {
+	if p == nil {
+		return nil, &NoVersionError{Date: d}
+	}
 	for _, v := range p.versions {
 		if v.Effective.Contains(d) {
 			return v, nil
@@ -108,9 +124,13 @@ func (p *Pack) InForce(d referral.Date) (*Version, error) {
 }
 
 // Nearest returns the version in force on d; when none is, the latest
-// version that starts on or before d; when none does, the earliest. Reports
-// use it to pick the metrics for a period ending on d.
+// version that starts on or before d; when none does, the earliest; nil
+// for a pack without versions. Reports use it to pick the metrics for a
+// period ending on d.
 func (p *Pack) Nearest(d referral.Date) *Version {
+	if p == nil || len(p.versions) == 0 {
+		return nil
+	}
 	best := p.versions[0]
 	for _, v := range p.versions {
 		if !v.Effective.From.After(d) {
