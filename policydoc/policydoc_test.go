@@ -49,6 +49,11 @@ func TestSchemasUpToDate(t *testing.T) {
 	}{
 		{name: "rules", gen: pathway.RulesSchema},
 		{name: "scenario", gen: scenario.Schema},
+		{name: "pack", gen: func() ([]byte, error) { return pathway.RuleFileSchema(pathway.ManifestFile) }},
+		{name: "eligibility", gen: func() ([]byte, error) { return pathway.RuleFileSchema(pathway.EligibilityFile) }},
+		{name: "programmes", gen: func() ([]byte, error) { return pathway.RuleFileSchema(pathway.ProgrammesFile) }},
+		{name: "safeguarding", gen: func() ([]byte, error) { return pathway.RuleFileSchema(pathway.SafeguardingFile) }},
+		{name: "outcomes", gen: func() ([]byte, error) { return pathway.RuleFileSchema(pathway.OutcomesFile) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,6 +127,8 @@ func TestFilesPassTheirSchemas(t *testing.T) {
 	for _, f := range files {
 		t.Run(f, func(t *testing.T) {
 			assert.NoError(t, rules.Validate(asJSON(t, f)))
+			own := compile(t, func() ([]byte, error) { return pathway.RuleFileSchema(filepath.Base(f)) })
+			assert.NoError(t, own.Validate(asJSON(t, f)), "%s against its own schema", f)
 		})
 	}
 	sc := compile(t, scenario.Schema)

@@ -10,6 +10,10 @@ import (
 func init() {
 	commands = append(commands, newDocsCmd)
 	schemas["rules"] = pathway.RulesSchema
+	for name, file := range map[string]string{"pack": pathway.ManifestFile, "eligibility": pathway.EligibilityFile,
+		"programmes": pathway.ProgrammesFile, "safeguarding": pathway.SafeguardingFile, "outcomes": pathway.OutcomesFile} {
+		schemas[name] = func() ([]byte, error) { return pathway.RuleFileSchema(file) }
+	}
 }
 
 func newDocsCmd() *cobra.Command {

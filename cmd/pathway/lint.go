@@ -44,7 +44,7 @@ Exit status: 0 no problems, 1 problems found, 2 the folder cannot be read.`,
 				if info, statErr := os.Stat(dir); statErr != nil || !info.IsDir() {
 					return usageErr("cannot read %s: it does not exist or is not a folder", dir)
 				}
-				p, err = pathway.Load(os.DirFS(dir), pathway.NamedAs(dir))
+				p, err = pathway.LoadDir(dir)
 			}
 			var problems diag.List
 			if err != nil && !errors.As(err, &problems) {

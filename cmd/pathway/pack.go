@@ -30,7 +30,7 @@ func loadPack(dir string, stderr io.Writer) (*pathway.Pack, error) {
 	if err != nil || !info.IsDir() {
 		return nil, usageErr("cannot read the rule pack folder %s: it does not exist or is not a folder", dir)
 	}
-	p, err := pathway.Load(os.DirFS(dir), pathway.NamedAs(dir))
+	p, err := pathway.LoadDir(dir)
 	if err != nil {
 		var l diag.List
 		if errors.As(err, &l) {

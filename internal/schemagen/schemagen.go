@@ -82,9 +82,5 @@ func Enum(s *jsonschema.Schema, def, prop string, values []string) {
 
 // Marshal writes s indented, as the schemas are kept in docs/schemas.
 func Marshal(s *jsonschema.Schema) ([]byte, error) {
-	out, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(out, '\n'), nil
+	return json.MarshalIndent(s, "", "  ")
 }
