@@ -386,7 +386,7 @@ func loadVersion(fsys fs.FS, dir string, cfg config) (*Version, diag.List) {
 		v.Safeguarding = pol
 	}
 	if b, ok := data[OutcomesFile]; ok {
-		ms, errs := readMetrics(file(OutcomesFile), b)
+		ms, errs := outcomes.ReadMetrics(file(OutcomesFile), b)
 		problems = append(problems, errs...)
 		v.Outcomes = ms
 	}
@@ -395,17 +395,6 @@ func loadVersion(fsys fs.FS, dir string, cfg config) (*Version, diag.List) {
 		return nil, problems
 	}
 	return v, problems
-}
-
-// readMetrics reads outcomes.yaml.
-func readMetrics(name string, data []byte) ([]outcomes.Metric, diag.List) {
-	f, problems := yamlsrc.Parse(name, data)
-	if f == nil {
-		return nil, problems
-	}
-	ms, problems := outcomes.ParseMetrics(f)
-	yamlsrc.Annotate(problems, f)
-	return ms, problems
 }
 
 // readManifest reads pack.yaml into v. It reports whether the version can

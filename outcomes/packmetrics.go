@@ -56,11 +56,11 @@ type eventInput struct {
 
 func evIn(p any) *eventInput { return p.(*engine.Env).Root.(*eventInput) }
 
-// EventSchema is what the filters of outcomes.yaml read: every field of an
+// eventSchema is what the filters of outcomes.yaml read: every field of an
 // event by its JSON name, and the event's case after the event as `stage`
 // (referred, assessed, allocated, started, completed, partially-completed
 // or withdrawn) and `caseProgramme` (the programme it was allocated to).
-var EventSchema = sync.OnceValue(func() *engine.Schema {
+var eventSchema = sync.OnceValue(func() *engine.Schema {
 	text := func(name string, get func(*eventInput) string) *engine.Field {
 		return &engine.Field{Name: name, Kind: engine.KindText, Get: func(p any) engine.Value { return engine.Text(get(evIn(p))) }}
 	}
@@ -101,7 +101,7 @@ var EventSchema = sync.OnceValue(func() *engine.Schema {
 	)
 })
 
-// ParseMetrics reads a rule pack's outcomes.yaml: the metrics it adds to
+// ReadMetrics reads a rule pack's outcomes.yaml: the metrics it adds to
 // every report, each a filter over events (an expression through the same
 // engine as every rule) and an aggregate (count, sum, mean or rate). Every
 // problem is returned at once, at file:line:col. Pass the metrics to a
@@ -111,7 +111,17 @@ var EventSchema = sync.OnceValue(func() *engine.Schema {
 // cannot decide (it reads a field the event does not have, such as the
 // programme of a referred event) is not selected. Only events dated in the
 // report's period count.
-func ParseMetrics(f *yamlsrc.File) ([]Metric, diag.List) {
+func ReadMetrics(name string, data []byte) ([]Metric, diag.List) {
+	f, problems := yamlsrc.Parse(name, data)
+	if f == nil {
+		return nil, problems
+	}
+	ms, problems := parseMetrics(f)
+	yamlsrc.Annotate(problems, f)
+	return ms, problems
+}
+
+func parseMetrics(f *yamlsrc.File) ([]Metric, diag.List) {
 	var raw metricsFile
 	pos, problems := yamlsrc.Decode(f, f.Root, "", &raw)
 	var out []Metric
@@ -179,7 +189,7 @@ func compileFilter(f *yamlsrc.File, pos yamlsrc.Positions, path, field string, s
 			"Say which events count in `when`, such as when: type == \"withdrawn\" && reason == \"disengaged\".", p))
 		return nil
 	}
-	prog, errs := engine.Compile(s.Value, EventSchema(), engine.Source{File: f.Name, Line: f.Excerpt, Node: s.Node})
+	prog, errs := engine.Compile(s.Value, eventSchema(), engine.Source{File: f.Name, Line: f.Excerpt, Node: s.Node})
 	for _, d := range errs {
 		d.Path = p
 	}
