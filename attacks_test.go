@@ -167,3 +167,41 @@ func TestLargeRuleFileKeepsNoCopyPerRule(t *testing.T) {
 	assert.Less(t, held, int64(64<<20), "a loaded pack of a 1 MB file holds %d bytes", held)
 	runtime.KeepAlive(pack)
 }
+
+// TestManyVictimsBoundTheAssessment assesses a referral of 4 MB with
+// 95,000 minimal victims: it is invalid, its safety actions are worked out
+// for the first 50 victims only, saying so, and the assessment stays small.
+func TestManyVictimsBoundTheAssessment(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"id": "KR-MANY", "form": "cobi", "dateSent": "2024-05-14", "victims": [`)
+	for i := 0; b.Len() < 4_000_000; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`{"consentsToContact": true}`)
+	}
+	b.WriteString(`]}`)
+	r, problems := referral.Read("many.json", []byte(b.String()))
+	require.NotNil(t, r)
+	require.Greater(t, len(r.Victims), 90_000)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	a, err := pathway.Default().Assess(ctx, r, pathway.WithProblems(problems))
+	require.NoError(t, err)
+	assert.Equal(t, pathway.Invalid, a.Decision)
+	var out bytes.Buffer
+	require.NoError(t, json.NewEncoder(&out).Encode(a))
+	assert.Less(t, out.Len(), 256<<10, "the assessment of one referral is bounded")
+	victims := map[int]bool{}
+	for _, act := range a.Actions {
+		if act.Victim != nil {
+			victims[*act.Victim] = true
+		}
+	}
+	assert.Len(t, victims, referral.MaxVictims)
+	codes := map[string]bool{}
+	for _, d := range a.Problems {
+		codes[d.Code] = true
+	}
+	assert.True(t, codes["actions-capped"] && codes["too-many-items"], "%v", codes)
+}

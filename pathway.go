@@ -22,6 +22,7 @@ package pathway
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/saferpath/pathway/diag"
@@ -118,8 +119,17 @@ func (p *Pack) Assess(ctx context.Context, r *referral.Referral, opts ...AssessO
 	} else {
 		a.decide(ctx, v, r, at)
 	}
-	// Safety does not wait for eligibility or for a perfect form.
-	a.Actions = v.Safeguarding.Actions(ctx, r, at)
+	// Safety does not wait for eligibility or for a perfect form. A
+	// referral with more victims or children than a referral may have is
+	// invalid, and its actions are worked out for the first of them only,
+	// saying so: nothing iterates over more.
+	checked := referral.Capped(r)
+	if checked != r {
+		a.Problems = append(a.Problems, &diag.Diagnostic{Severity: diag.Warning, Code: "actions-capped",
+			Summary: fmt.Sprintf("Safety actions were worked out for the first %d victims and %d children only", referral.MaxVictims, referral.MaxChildren),
+			Detail:  "The referral lists more than a referral may. Split it into referrals of at most that many, and check each for safety actions."})
+	}
+	a.Actions = v.Safeguarding.Actions(ctx, checked, at)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -245,7 +245,7 @@ func (s *fieldSet) walk(t reflect.Type, prefix string) {
 		}
 		ft := sf.Type
 		if id, ok := personalTypes[ft]; ok {
-			f.Personal, f.Identifier, f.FreeText = true, id, ft == reflect.TypeFor[Text]()
+			f.Personal, f.Identifier, f.FreeText = true, id, ft == reflect.TypeFor[Text]() || ft == reflect.TypeFor[Contact]()
 		}
 		switch {
 		case ft == typeDate || ft == typeBirthDate:

@@ -20,32 +20,47 @@ package referral
 // Referral is one referral form, COBI (stalking) or Healthy Relationships
 // (domestic abuse), as partner systems send it.
 type Referral struct {
-	ID               string          `json:"id" validate:"required,max=100" class:"administrative" label:"the referral's reference"`
-	Form             Form            `json:"form" validate:"required,enum" class:"administrative" label:"which form was used"`
-	DateSent         Date            `json:"dateSent" validate:"required" class:"administrative" label:"the date the referral was sent"`
+	ID               string          `json:"id,omitempty" validate:"required,max=100" class:"administrative" label:"the referral's reference"`
+	Form             Form            `json:"form,omitempty" validate:"required,enum" class:"administrative" label:"which form was used"`
+	DateSent         Date            `json:"dateSent,omitzero" validate:"required" class:"administrative" label:"the date the referral was sent"`
 	Referrer         Referrer        `json:"referrer" label:"the referrer"`
 	Subject          Subject         `json:"subject" label:"the person referred"`
-	BehaviourSummary Text            `json:"behaviourSummary" validate:"required,max=10000" class:"criminal-offence" label:"the overview of the behaviours that led to the referral"`
-	OtherAgencies    []Agency        `json:"otherAgencies,omitempty" validate:"max=50,dive" label:"other agencies"`
-	Victims          []Victim        `json:"victims" validate:"min=1,max=50,dive" label:"victims"`
-	Children         []Child         `json:"children,omitempty" validate:"max=20,dive" label:"children"`
+	BehaviourSummary Text            `json:"behaviourSummary,omitempty" validate:"required,max=10000" class:"criminal-offence" label:"the overview of the behaviours that led to the referral"`
+	OtherAgencies    Agencies        `json:"otherAgencies,omitempty" validate:"max=50,dive" label:"other agencies"`
+	Victims          Victims         `json:"victims" validate:"min=1,max=50,dive" label:"victims"`
+	Children         Children        `json:"children,omitempty" validate:"max=20,dive" label:"children"`
 	RiskToStaff      *RiskToStaff    `json:"riskToStaff,omitempty" label:"the risk to staff"`
 	ImmediateRisk    *bool           `json:"immediateRisk,omitempty" class:"criminal-offence" label:"whether there is an immediate risk"`
 	RiskAssessment   *RiskAssessment `json:"riskAssessment,omitempty" label:"the risk assessment"`
+	// Withheld, on a view of a referral for one role (see package
+	// safeguarding), lists the answers the view leaves out, by JSON path
+	// with [] for list items: a required answer listed here is not
+	// missing. A referral as sent has none.
+	Withheld []string `json:"withheld,omitempty" validate:"max=200" class:"administrative" label:"the answers this view withholds"`
 }
+
+// Agencies are the other agencies engaged with the subject. The named
+// type lets a list of them redact itself in logs.
+type Agencies []Agency
+
+// Victims are the victims or survivors associated with the subject.
+type Victims []Victim
+
+// Children are the children associated with the subject or a victim.
+type Children []Child
 
 // Referrer is the professional who sent the referral.
 type Referrer struct {
-	Name         Name   `json:"name" validate:"required,max=200" class:"personal-identifier" label:"the referrer's name"`
-	Organisation string `json:"organisation" validate:"required,max=200" class:"administrative" label:"the referrer's organisation"`
-	Role         string `json:"role" validate:"required,max=200" class:"administrative" label:"the referrer's role"`
+	Name         Name   `json:"name,omitempty" validate:"required,max=200" class:"personal-identifier" label:"the referrer's name"`
+	Organisation string `json:"organisation,omitempty" validate:"required,max=200" class:"administrative" label:"the referrer's organisation"`
+	Role         string `json:"role,omitempty" validate:"required,max=200" class:"administrative" label:"the referrer's role"`
 	Phone        Phone  `json:"phone,omitempty" validate:"max=50" class:"contact-detail" label:"the phone number"`
 	Email        Email  `json:"email,omitempty" validate:"omitempty,email,max=254" class:"contact-detail" label:"the email address"`
 }
 
 // Subject is the person referred to the programme.
 type Subject struct {
-	Name        Name      `json:"name" validate:"required,max=200" class:"personal-identifier" label:"the name of the person referred"`
+	Name        Name      `json:"name,omitempty" validate:"required,max=200" class:"personal-identifier" label:"the name of the person referred"`
 	Address     Address   `json:"address,omitempty" validate:"max=2000" class:"contact-detail" label:"the address"`
 	Phone       Phone     `json:"phone,omitempty" validate:"max=50" class:"contact-detail" label:"the phone number"`
 	Email       Email     `json:"email,omitempty" validate:"omitempty,email,max=254" class:"contact-detail" label:"the email address"`
@@ -64,18 +79,18 @@ type Subject struct {
 
 // Agency is another agency currently engaged with the subject.
 type Agency struct {
-	Name    string  `json:"name" validate:"required,max=200" class:"special-category" label:"the agency's name"`
+	Name    string  `json:"name,omitempty" validate:"required,max=200" class:"special-category" label:"the agency's name"`
 	Contact Contact `json:"contact,omitempty" validate:"max=2000" class:"contact-detail" label:"the contact details"`
 	Nature  Nature  `json:"nature,omitempty" validate:"omitempty,enum" class:"special-category" label:"what the agency does"`
 }
 
 // Victim is one victim or survivor associated with the subject.
 type Victim struct {
-	Name                   Name         `json:"name" validate:"required,max=200" class:"victim-detail" label:"the victim's name"`
+	Name                   Name         `json:"name,omitempty" validate:"required,max=200" class:"victim-detail" label:"the victim's name"`
 	DateOfBirth            BirthDate    `json:"dateOfBirth,omitzero" class:"victim-detail" label:"the victim's date of birth"`
 	Address                Address      `json:"address,omitempty" validate:"max=2000" class:"victim-detail" label:"the address"`
 	Gender                 Gender       `json:"gender,omitempty" validate:"omitempty,enum" class:"victim-detail" label:"the victim's gender"`
-	Relationship           Relationship `json:"relationship" validate:"required,enum" class:"victim-detail" label:"the victim's relationship to the person referred"`
+	Relationship           Relationship `json:"relationship,omitempty" validate:"required,enum" class:"victim-detail" label:"the victim's relationship to the person referred"`
 	KnownToSupportService  *bool        `json:"knownToSupportService,omitempty" class:"victim-detail" label:"whether the victim is known to a support service"`
 	ReasonNotKnown         Text         `json:"reasonNotKnown,omitempty" validate:"max=2000" class:"victim-detail" label:"why the victim is not known to a support service"`
 	AwareOfSupportServices *bool        `json:"awareOfSupportServices,omitempty" class:"victim-detail" label:"whether the victim was made aware of support services"`
@@ -100,7 +115,7 @@ type RiskToStaff struct {
 
 // RiskAssessment is the result of a risk instrument such as the DASH.
 type RiskAssessment struct {
-	Instrument            Instrument `json:"instrument" validate:"required,enum" class:"criminal-offence" label:"the risk assessment instrument"`
+	Instrument            Instrument `json:"instrument,omitempty" validate:"required,enum" class:"criminal-offence" label:"the risk assessment instrument"`
 	Score                 *int       `json:"score,omitempty" class:"criminal-offence" label:"the risk score"`
 	CompletedOn           Date       `json:"completedOn,omitzero" class:"criminal-offence" label:"the date the risk assessment was completed"`
 	ProfessionalJudgement *bool      `json:"professionalJudgement,omitempty" class:"criminal-offence" label:"whether a professional judges the risk high"`

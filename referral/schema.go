@@ -29,6 +29,20 @@ func Schema() ([]byte, error) {
 		Namer:          func(t reflect.Type) string { return t.Name() },
 	}
 	s := r.Reflect(&Referral{})
+	// The named list types (Victims, ...) are written in place, as lists.
+	for _, name := range []string{"Victims", "Children", "Agencies"} {
+		def, ok := s.Definitions[name]
+		if !ok {
+			continue
+		}
+		for p := s.Properties.Oldest(); p != nil; p = p.Next() {
+			if p.Value.Ref == "#/$defs/"+name {
+				inline := *def
+				s.Properties.Set(p.Key, &inline)
+			}
+		}
+		delete(s.Definitions, name)
+	}
 	s.ID = SchemaID
 	s.Title = "Referral to a domestic abuse or stalking perpetrator programme (wire format v1)"
 	constrain(s, reflect.TypeFor[Referral]())
@@ -89,6 +103,12 @@ func constrain(s *jsonschema.Schema, t reflect.Type) {
 			case key == "required" && prop.Type == "string" && prop.Enum == nil:
 				one := uint64(1)
 				prop.MinLength = &one
+			}
+			if key == "required" && !slices.Contains(s.Required, name) {
+				// Required answers are written omitempty, so that a view
+				// leaves out what it withholds: the description says
+				// which are required.
+				s.Required = append(s.Required, name)
 			}
 		}
 		if !slices.Contains(s.Required, name) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"slices"
 	"reflect"
 	"strconv"
 	"strings"
@@ -141,21 +142,99 @@ func (r *Referral) Validate(opts ...ValidateOption) error {
 			return diag.List{{Severity: diag.Error, Code: "bad-option", Summary: "The validation settings are wrong", Detail: sentenceOf(err.Error())}}
 		}
 	}
+	// Lists longer than allowed are reported, and only their first items
+	// are checked: nothing iterates over more.
+	checked, capList := capped(r)
+	var list diag.List
 	ctx := context.WithValue(context.Background(), configKey{}, cfg)
-	err := theValidator().StructCtx(ctx, r)
-	if err == nil {
-		return nil
-	}
+	err := theValidator().StructCtx(ctx, checked)
 	var fieldErrs validator.ValidationErrors
-	if !errors.As(err, &fieldErrs) {
+	switch {
+	case err == nil:
+	case errors.As(err, &fieldErrs):
+		for _, fe := range fieldErrs {
+			list = append(list, problem(fe))
+		}
+	default:
 		return diag.List{{Severity: diag.Error, Code: "internal", Summary: "The referral could not be checked",
 			Detail: "Validation failed to run. This is a fault in the program, not in the referral."}}
 	}
-	list := make(diag.List, 0, len(fieldErrs))
-	for _, fe := range fieldErrs {
-		list = append(list, problem(fe))
+	if len(capList) > 0 {
+		// The items of a list that is too long are not checked one by
+		// one: the list must be cut first.
+		list = slices.DeleteFunc(list, func(d *diag.Diagnostic) bool {
+			return slices.ContainsFunc(capList, func(c *diag.Diagnostic) bool { return strings.HasPrefix(d.Path, c.Path+"[") })
+		})
+		list = append(list, capList...)
+	}
+	list = append(list, checkWithheld(r.Withheld)...)
+	if len(r.Withheld) > 0 {
+		list = dropWithheld(list, r.Withheld)
+	}
+	if len(list) == 0 {
+		return nil
 	}
 	return list
+}
+
+// Capped returns r with its lists cut to the most items a referral may
+// have (MaxVictims, MaxChildren, MaxAgencies): r itself when none is longer.
+// Whatever must not iterate over more items than those works on it.
+func Capped(r *Referral) *Referral {
+	c, _ := capped(r)
+	return c
+}
+
+func capped(r *Referral) (*Referral, diag.List) {
+	if len(r.Victims) <= MaxVictims && len(r.Children) <= MaxChildren && len(r.OtherAgencies) <= MaxAgencies {
+		return r, nil
+	}
+	c := *r
+	var list diag.List
+	cut := func(n, most int, p string) int {
+		if n <= most {
+			return n
+		}
+		list = append(list, &diag.Diagnostic{Severity: diag.Error, Code: "too-many-items", Path: p,
+			Summary: fmt.Sprintf("Too many %s", label(p)),
+			Detail:  fmt.Sprintf("At most %d are accepted in one referral. Send the rest in a second referral, or contact the co-ordinator.", most)})
+		return most
+	}
+	c.Victims = c.Victims[:cut(len(r.Victims), MaxVictims, "victims")]
+	c.Children = c.Children[:cut(len(r.Children), MaxChildren, "children")]
+	c.OtherAgencies = c.OtherAgencies[:cut(len(r.OtherAgencies), MaxAgencies, "otherAgencies")]
+	return &c, list
+}
+
+// checkWithheld reports entries of withheld that name no field.
+func checkWithheld(withheld []string) diag.List {
+	var list diag.List
+	for i, p := range withheld {
+		if _, ok := FieldAt(p); !ok {
+			list = append(list, &diag.Diagnostic{Severity: diag.Error, Code: "unknown-field", Path: "withheld[" + strconv.Itoa(i) + "]",
+				Summary: "Not a field of the referral",
+				Detail:  "withheld lists the JSON paths of the answers a view leaves out, such as victims[].name. Check the path."})
+		}
+		if i >= 200 {
+			break
+		}
+	}
+	return list
+}
+
+// dropWithheld removes the problems about answers a view withholds: a
+// required answer it leaves out is not missing.
+func dropWithheld(list diag.List, withheld []string) diag.List {
+	held := make(map[string]bool, len(withheld))
+	for _, p := range withheld {
+		held[TemplatePath(p)] = true
+	}
+	return slices.DeleteFunc(list, func(d *diag.Diagnostic) bool {
+		if d.Code == "no-referrer-contact" {
+			return held["referrer.phone"] || held["referrer.email"]
+		}
+		return held[TemplatePath(d.Path)]
+	})
 }
 
 func sentenceOf(s string) string {
@@ -307,7 +386,7 @@ func plausibleDates(sl validator.StructLevel, r *Referral) {
 func walkText(v reflect.Value, path string, fn func(path, text string, free bool)) {
 	switch v.Kind() {
 	case reflect.String:
-		fn(path, v.String(), v.Type() == reflect.TypeFor[Text]())
+		fn(path, v.String(), v.Type() == reflect.TypeFor[Text]() || v.Type() == reflect.TypeFor[Contact]())
 	case reflect.Pointer:
 		if !v.IsNil() {
 			walkText(v.Elem(), path, fn)

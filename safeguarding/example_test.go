@@ -55,14 +55,14 @@ func ExampleSharing_Redact() {
 			fmt.Println(err)
 			return
 		}
-		fmt.Printf("%s: subject %q, phone %q, summary %q, victim %q\n", role,
-			view.Subject.Name.Reveal(), view.Subject.Phone.Reveal(), view.BehaviourSummary.Reveal(), view.Victims[0].Name.Reveal())
+		fmt.Printf("%s: subject %q, phone %q, summary %q, victim %q, withheld %v\n", role,
+			view.Subject.Name.Reveal(), view.Subject.Phone.Reveal(), view.BehaviourSummary.Reveal(), view.Victims[0].Name.Reveal(), view.Withheld)
 	}
 	_, err := policy.Sharing.Redact(r, "provder")
 	fmt.Println(err)
 	// Output:
-	// provider: subject "Alex Example", phone "07700 900001", summary "Followed [redacted] home twice.", victim ""
-	// victim-link-worker: subject "Alex Example", phone "", summary "Followed Jo Sample home twice.", victim "Jo Sample"
-	// commissioner: subject "", phone "", summary "", victim ""
+	// provider: subject "Alex Example", phone "07700 900001", summary "[withheld: the police co-ordinator shares this after reading it]", victim "", withheld [behaviourSummary victims[].name victims[].relationship]
+	// victim-link-worker: subject "Alex Example", phone "", summary "Followed Jo Sample home twice.", victim "Jo Sample", withheld [subject.phone]
+	// commissioner: subject "", phone "", summary "", victim "", withheld [behaviourSummary subject.name subject.phone victims[].name victims[].relationship]
 	// "provder" is not a role; the roles are "police-coordinator", "provider", "victim-link-worker", "referrer" or "commissioner". Did you mean "provider"?
 }

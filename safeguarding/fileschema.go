@@ -29,5 +29,11 @@ func Schema() ([]byte, error) {
 	s.Properties.Set("sharing", &jsonschema.Schema{Type: "object", Title: "Information sharing", Properties: props, Required: roles,
 		AdditionalProperties: jsonschema.FalseSchema,
 		Description:          "For each role, the classes of data it may see ([] for none)."})
+	free := jsonschema.NewProperties()
+	for _, role := range roles {
+		free.Set(role, &jsonschema.Schema{Type: "string", Enum: []any{string(Withhold), string(Scrub)}})
+	}
+	ft := schemagen.Property(s, "freeText")
+	ft.Properties, ft.AdditionalProperties, ft.PatternProperties = free, jsonschema.FalseSchema, nil
 	return schemagen.Marshal(s)
 }

@@ -62,6 +62,7 @@ type fileSpec struct {
 	Instruments []instrumentSpec    `json:"instruments" jsonschema:"title=Risk instruments,minItems=1"`
 	MARAC       *maracSpec          `json:"marac" jsonschema:"title=MARAC criteria"`
 	Sharing     map[string][]string `json:"sharing" jsonschema:"title=Information sharing" jsonschema_description:"For each role, the classes of data it may see."`
+	FreeText    map[string]string   `json:"freeText,omitempty" jsonschema:"title=Free text" jsonschema_description:"For a role that may not see victim details: withhold (the default) replaces free text with a note that the police co-ordinator shares it after reading it; scrub shows it with the identifiers the role may not see replaced (best effort)."`
 	Triggers    []triggerSpec       `json:"triggers" jsonschema:"title=Action triggers,minItems=1"`
 }
 
@@ -80,6 +81,7 @@ func parse(f *yamlsrc.File) (*Policy, diag.List) {
 	p.Instruments, p.ranges = parseInstruments(f, pos, raw.Instruments, &problems)
 	p.MARAC = parseMARAC(f, pos, raw.MARAC, &problems)
 	p.Sharing = parseSharing(f, pos, raw.Sharing, &problems)
+	parseFreeText(f, pos, p.Sharing, raw.FreeText, &problems)
 	p.Triggers, p.Seen = parseTriggers(f, pos, raw.Triggers, &problems)
 	return p, problems
 }

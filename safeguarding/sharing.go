@@ -3,6 +3,7 @@ package safeguarding
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -87,9 +88,11 @@ var forbiddenWhy = map[Role]string{
 }
 
 // Sharing is a pack's information-sharing policy: the classes of data each
-// role may see. It is immutable and safe for concurrent use.
+// role may see, and what a role that may not see victim details gets of
+// free text. It is immutable and safe for concurrent use.
 type Sharing struct {
-	sees map[Role][]Class
+	sees     map[Role][]Class
+	freeText map[Role]FreeText
 }
 
 // Sees returns the classes role may see, and whether role is a role.
@@ -152,6 +155,32 @@ func parseSharing(f *yamlsrc.File, pos yamlsrc.Positions, spec map[string][]stri
 	return s
 }
 
+// parseFreeText reads freeText: a role's choice of withhold or scrub.
+func parseFreeText(f *yamlsrc.File, pos yamlsrc.Positions, s *Sharing, spec map[string]string, problems *diag.List) {
+	choices := []string{string(Withhold), string(Scrub)}
+	for _, name := range slices.Sorted(maps.Keys(spec)) {
+		path := yamlsrc.Field("freeText", name)
+		if !slices.Contains(roles, Role(name)) {
+			addKey(problems, f, pos, path, "unknown-role", fmt.Sprintf("%q is not a role", name),
+				fmt.Sprintf("The roles are %s.%s", diag.Quoted(roleNames()), diag.DidYouMean(name, roleNames())))
+			continue
+		}
+		choice := spec[name]
+		if !slices.Contains(choices, choice) {
+			add(problems, f, pos, path, "bad-free-text", fmt.Sprintf("%q is not what a role can get of free text", choice),
+				fmt.Sprintf("Use withhold (the text is replaced by a note that the police co-ordinator shares it after reading it) or scrub (identifiers the role may not see are replaced, best effort).%s", diag.DidYouMean(choice, choices)))
+			continue
+		}
+		if s == nil {
+			continue
+		}
+		if s.freeText == nil {
+			s.freeText = map[Role]FreeText{}
+		}
+		s.freeText[Role(name)] = FreeText(choice)
+	}
+}
+
 // UnknownRoleError is returned for a role that is not one of Roles().
 type UnknownRoleError struct {
 	Role string
@@ -163,19 +192,50 @@ func (e *UnknownRoleError) Error() string {
 	return msg + diag.DidYouMean(e.Role, roleNames())
 }
 
+// FreeText says what a role that may not see victim details gets of the
+// free text it may otherwise see (the behaviour summary, the details of the
+// risk to staff, agencies' contacts): free text can name a victim or a
+// child in ways no program reliably finds.
+type FreeText string
+
+// What a role gets of free text.
+const (
+	// Withhold (the default) replaces the text with WithheldNote.
+	Withhold FreeText = "withhold"
+	// Scrub shows the text with the identifiers the role may not see
+	// replaced by [redacted]: best effort (see Sharing.Redact).
+	Scrub FreeText = "scrub"
+)
+
+// WithheldNote replaces free text a role may not have.
+const WithheldNote = "[withheld: the police co-ordinator shares this after reading it]"
+
+// FreeTextFor returns what role gets of free text: Withhold unless the
+// pack says scrub for it.
+func (s *Sharing) FreeTextFor(role string) FreeText {
+	if s != nil && s.freeText[Role(role)] == Scrub {
+		return Scrub
+	}
+	return Withhold
+}
+
 // Redact returns the referral as role may see it: a deep copy that shares
-// nothing with r (no pointer, slice or map), holding only the fields whose
-// class the role sees. Withheld fields are left empty (absent in JSON); a
-// withheld yes/no answer is absent too, so a view is for reading, not for
-// assessing. Lists keep their length, so that victim and child indexes in
-// actions still match.
+// nothing with r (no pointer, slice or map), holding only the answers whose
+// class the role sees. It is itself a valid referral: the answers it leaves
+// out are absent (never empty strings) and listed, by path, in its
+// Withheld, so that a required answer left out is not missing. Lists keep
+// their length, so that victim and child indexes in actions still match.
 //
-// Free text the role sees is cleaned of identifiers it may not see: a
-// victim's name, address, date of birth or contact in the behaviour summary
-// shows as [redacted], and so does a field the role may see whose value is
-// a victim's address (a person referred who lives with the victim). Parts
-// of a victim's name that the role sees anyway (a surname shared with the
-// person referred) are kept.
+// A role that may not see victim details gets free text as the pack's
+// freeText says for it: withheld by default (the text becomes WithheldNote),
+// or scrubbed. Scrubbing replaces with [redacted] the identifiers the role
+// may not see: victims' names (across case, accents, hyphens, apostrophes
+// and initials), dates of birth in common written forms, address parts,
+// phone numbers in any spacing and email addresses. It is best effort: it
+// cannot find nicknames, misspellings, relationships ("her mum's house") or
+// children's names, which the referral does not hold (docs/rules.md). Every
+// other answer the role sees is cleaned of identifiers it may not see too,
+// such as the address of a person referred who lives with the victim.
 //
 // An unknown role is an *UnknownRoleError, with a suggestion.
 func (s *Sharing) Redact(r *referral.Referral, role string) (*referral.Referral, error) {
@@ -191,9 +251,58 @@ func (s *Sharing) Redact(r *referral.Referral, role string) (*referral.Referral,
 	}
 	out := new(referral.Referral)
 	copyVisible(reflect.ValueOf(out).Elem(), reflect.ValueOf(r).Elem(), "", sees)
+	withheld := map[string]bool{}
+	walkLeaves(reflect.ValueOf(r).Elem(), "", func(path string, v reflect.Value) {
+		if class, ok := classOf(path); (!ok || !slices.Contains(sees, class)) && !v.IsZero() {
+			withheld[path] = true
+		}
+	})
 	sc := newScrubber(r, sees)
-	sc.clean(reflect.ValueOf(out).Elem(), "")
+	seesVictims := slices.Contains(sees, referral.ClassVictimDetail)
+	policy := s.FreeTextFor(role)
+	walkLeaves(reflect.ValueOf(out).Elem(), "", func(path string, v reflect.Value) {
+		if v.Kind() != reflect.String || v.String() == "" || path == "id" || referral.EnumOf(v.Interface()) != "" {
+			return
+		}
+		f, _ := referral.FieldAt(path)
+		switch {
+		case f.FreeText && !seesVictims && policy == Withhold:
+			v.SetString(WithheldNote)
+			withheld[path] = true
+		default:
+			v.SetString(sc.replace(v.String()))
+		}
+	})
+	if len(withheld) > 0 {
+		out.Withheld = slices.Sorted(maps.Keys(withheld))
+	}
 	return out, nil
+}
+
+// walkLeaves calls fn with every answer of v (a referral or a part of
+// one) and its JSON path, with [] for list items.
+func walkLeaves(v reflect.Value, path string, fn func(path string, v reflect.Value)) {
+	t := v.Type()
+	if isLeaf(t) {
+		fn(path, v)
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if name := jsonName(t.Field(i)); name != "" && name != "withheld" {
+				walkLeaves(v.Field(i), joinPath(path, name), fn)
+			}
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			walkLeaves(v.Elem(), path, fn)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			walkLeaves(v.Index(i), path+"[]", fn)
+		}
+	}
 }
 
 var (

@@ -136,8 +136,8 @@ var referralAccess = map[string]access{
 	"otherAgencies": {
 		get:    func(p any) Value { return List(&p.(*referral.Referral).OtherAgencies) },
 		direct: func(e *Env) Value { return List(&e.Root.(*referral.Referral).OtherAgencies) },
-		len:    func(l any) int { return len(*l.(*[]referral.Agency)) },
-		item:   func(l any, i int) any { return &(*l.(*[]referral.Agency))[i] },
+		len:    func(l any) int { return len(*l.(*referral.Agencies)) },
+		item:   func(l any, i int) any { return &(*l.(*referral.Agencies))[i] },
 	},
 	"otherAgencies[].name": {
 		get: func(p any) Value { return Text(p.(*referral.Agency).Name) },
@@ -151,8 +151,8 @@ var referralAccess = map[string]access{
 	"victims": {
 		get:    func(p any) Value { return List(&p.(*referral.Referral).Victims) },
 		direct: func(e *Env) Value { return List(&e.Root.(*referral.Referral).Victims) },
-		len:    func(l any) int { return len(*l.(*[]referral.Victim)) },
-		item:   func(l any, i int) any { return &(*l.(*[]referral.Victim))[i] },
+		len:    func(l any) int { return len(*l.(*referral.Victims)) },
+		item:   func(l any, i int) any { return &(*l.(*referral.Victims))[i] },
 	},
 	"victims[].name": {
 		get: func(p any) Value { return Text(string(p.(*referral.Victim).Name)) },
@@ -193,8 +193,8 @@ var referralAccess = map[string]access{
 	"children": {
 		get:    func(p any) Value { return List(&p.(*referral.Referral).Children) },
 		direct: func(e *Env) Value { return List(&e.Root.(*referral.Referral).Children) },
-		len:    func(l any) int { return len(*l.(*[]referral.Child)) },
-		item:   func(l any, i int) any { return &(*l.(*[]referral.Child))[i] },
+		len:    func(l any) int { return len(*l.(*referral.Children)) },
+		item:   func(l any, i int) any { return &(*l.(*referral.Children))[i] },
 	},
 	"children[].dateOfBirth": {
 		get: func(p any) Value { return DateValue(p.(*referral.Child).DateOfBirth.Date) },

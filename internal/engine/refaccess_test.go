@@ -64,9 +64,12 @@ var referralAccess = map[string]access{
 			}
 		}
 		if f.Kind == referral.KindList {
-			item := "referral." + sf.Type.Elem().Name()
-			fmt.Fprintf(&b, "\t\tlen: func(l any) int { return len(*l.(*[]%s)) },\n", item)
-			fmt.Fprintf(&b, "\t\titem: func(l any, i int) any { return &(*l.(*[]%s))[i] },\n", item)
+			list := "[]referral." + sf.Type.Elem().Name()
+			if sf.Type.Name() != "" {
+				list = "referral." + sf.Type.Name()
+			}
+			fmt.Fprintf(&b, "\t\tlen: func(l any) int { return len(*l.(*%s)) },\n", list)
+			fmt.Fprintf(&b, "\t\titem: func(l any, i int) any { return &(*l.(*%s))[i] },\n", list)
 		}
 		b.WriteString("\t},\n")
 	}

@@ -1,0 +1,56 @@
+package referral
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/saferpath/pathway/internal/golden"
+)
+
+// TestDescription pins the referral's one description, field by field: a
+// change to a field's class, or to whether it is personal, changes who may
+// see it and what logs show, so it must show in review as a change to
+// testdata/fields.golden.
+func TestDescription(t *testing.T) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-42s %-7s %-20s %-8s %-10s %s\n", "path", "kind", "class", "personal", "identifier", "label")
+	for _, f := range Fields() {
+		personal := ""
+		if f.Personal {
+			personal = "personal"
+		}
+		fmt.Fprintf(&b, "%-42s %-7s %-20s %-8s %-10s %s\n", f.Path, f.Kind, f.Class, personal, f.Identifier, f.Label)
+	}
+	golden.Check(t, "testdata/fields.golden", []byte(b.String()))
+}
+
+func TestEveryAnswerHasClassAndLabel(t *testing.T) {
+	for _, f := range Fields() {
+		t.Run(f.Path, func(t *testing.T) {
+			assert.NotEmpty(t, f.Label, "give the field a label tag")
+			if f.Leaf() {
+				assert.Contains(t, Classes(), f.Class, "give the field a class tag")
+			}
+			got, ok := FieldAt(f.Path)
+			require.True(t, ok)
+			assert.Equal(t, f.Path, got.Path)
+		})
+	}
+	_, ok := FieldAt("victims[3].name")
+	assert.True(t, ok, "a path with an index names the list's field")
+	_, ok = FieldAt("victims.nme")
+	assert.False(t, ok)
+}
+
+func TestTemplatePath(t *testing.T) {
+	for in, want := range map[string]string{
+		"victims[1].name": "victims[].name", "victims[].name": "victims[].name", "subject.name": "subject.name",
+		"children[12]": "children[]", `set["a.b"]`: `set["a.b"]`,
+	} {
+		assert.Equal(t, want, TemplatePath(in), in)
+	}
+}
