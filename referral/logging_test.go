@@ -23,7 +23,7 @@ func markedReferral(t *testing.T) (*Referral, []string) {
 	t.Helper()
 	r := &Referral{ID: "KR-LOG-1", Form: FormCOBI, DateSent: MustDate("2024-05-14"),
 		Referrer: Referrer{Organisation: "Exampleton Probation"}, Subject: Subject{Gender: GenderMale},
-		Victims: Victims{{Relationship: RelationshipExPartner}, {Relationship: RelationshipFamily}},
+		Victims:  Victims{{Relationship: RelationshipExPartner}, {Relationship: RelationshipFamily}},
 		Children: Children{{LivesWithSubject: Yes()}}, OtherAgencies: Agencies{{Nature: NatureHousing}},
 		RiskToStaff: &RiskToStaff{Present: Yes()}, RiskAssessment: &RiskAssessment{Instrument: InstrumentDASH24}}
 	var markers []string
