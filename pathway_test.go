@@ -1,10 +1,16 @@
 package pathway_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"github.com/saferpath/pathway/internal/leakcheck"
 	"os"
+	"path/filepath"
+	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -188,15 +194,45 @@ func court(order referral.Order, days int) func(r *referral.Referral) {
 	}
 }
 
+// personalRules read every kind of personal answer: whatever they decide,
+// the assessment must not echo a value.
+const personalRules = `criteria:
+  - {id: subject-named, title: Named, description: d, source: s, because: b, when: 'subject.name != "" && len(subject.address) > 3'}
+  - {id: victim-initial, title: Initial, description: d, source: s, because: b, when: 'any(victims, .name startsWith "M")'}
+  - {id: victim-born, title: Born, description: d, source: s, because: b, when: 'victims[0].dateOfBirth < today'}
+  - {id: summary-words, title: Words, description: d, source: s, because: b, when: 'behaviourSummary contains "controlling"'}
+  - {id: contacts, title: Contacts, description: d, source: s, because: b, when: 'referrer.phone != nil && subject.email endsWith ".org" && victims[0].supportServiceContact != ""'}
+  - {id: subject-born, title: Age, description: d, source: s, because: b, when: 'yearsBetween(subject.dateOfBirth, today) >= 18'}
+`
+
+// TestReadsNeverEchoPersonalData assesses a referral under rules that read
+// names, addresses, contacts, dates of birth and free text: no rule lists
+// a personal answer among its reads, and no personal value appears in the
+// assessment, in JSON or in text.
 func TestReadsNeverEchoPersonalData(t *testing.T) {
-	r := readExample(t, "hr-several-victims-children.json")
-	a, err := pathway.Default().Assess(context.Background(), r)
+	fsys := attackPack(t, "nested-ranges")
+	fsys["2024-01/eligibility.yaml"] = &fstest.MapFile{Data: []byte(personalRules)}
+	pack, err := pathway.Load(fsys)
 	require.NoError(t, err)
+	r, values := attackReferral(t)
+	a, err := pack.Assess(context.Background(), r)
+	require.NoError(t, err)
+	require.Equal(t, pathway.Eligible, a.Decision, "every rule is met: %v", a.Failed)
 	for _, rr := range a.Rules {
 		for path := range rr.Reads {
-			assert.NotRegexp(t, `(name|address|phone|email|dateOfBirth|behaviourSummary)$`, path, rr.ID)
+			if f, ok := referral.FieldAt(path); ok {
+				assert.False(t, f.Personal, "%s lists the personal answer %s", rr.ID, path)
+			}
 		}
 	}
+	var out bytes.Buffer
+	require.NoError(t, json.NewEncoder(&out).Encode(a))
+	require.NoError(t, a.WriteText(&out))
+	assert.Empty(t, leakcheck.Find(out.String(), values))
+	r.Victims[0].SupportServiceContact = ""
+	a, err = pack.Assess(context.Background(), r)
+	require.NoError(t, err)
+	assert.Contains(t, a.Missing, "victims[0].supportServiceContact", "a missing personal answer is named by its path")
 }
 
 func TestInvalidReferralStillAssessed(t *testing.T) {
@@ -261,5 +297,77 @@ func TestAssessConcurrently(t *testing.T) {
 	}
 	for range 8 {
 		require.NoError(t, <-done)
+	}
+}
+
+// TestConcurrentAssessmentsMatchSequential assesses varied referrals from
+// many goroutines at once (run it with -race): every result is the one the
+// same referral gets alone.
+func TestConcurrentAssessmentsMatchSequential(t *testing.T) {
+	files, err := filepath.Glob("examples/referrals/*")
+	require.NoError(t, err)
+	var refs []*referral.Referral
+	var opts [][]pathway.AssessOption
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		r, problems := referral.Read(f, data)
+		if r == nil {
+			continue
+		}
+		for i, edit := range []func(*referral.Referral){
+			func(*referral.Referral) {},
+			func(r *referral.Referral) { r.Subject.AcceptsResponsibility = "none" },
+			func(r *referral.Referral) {
+				r.Subject.LikelyOrder, r.Subject.NextCourtDate = "community", r.DateSent.AddDays(30)
+			},
+			func(r *referral.Referral) { r.Subject.MentalHealth = "" },
+		} {
+			c := *r
+			c.Subject = r.Subject
+			edit(&c)
+			refs = append(refs, &c)
+			opts = append(opts, []pathway.AssessOption{pathway.WithProblems(problems)})
+			if i == 3 {
+				opts[len(opts)-1] = append(opts[len(opts)-1], pathway.At(referral.MustDate("2022-01-10")))
+			}
+		}
+	}
+	pack := pathway.Default()
+	want := make([]string, len(refs))
+	for i, r := range refs {
+		a, err := pack.Assess(context.Background(), r, opts[i]...)
+		if err != nil {
+			want[i] = err.Error()
+			continue
+		}
+		b, err := json.Marshal(a)
+		require.NoError(t, err)
+		want[i] = string(b)
+	}
+	var wg sync.WaitGroup
+	got := make([][]string, 8)
+	for g := range got {
+		got[g] = make([]string, len(refs))
+		wg.Go(func() {
+			for k := range len(refs) * 3 {
+				i := (k*7 + g) % len(refs)
+				a, err := pack.Assess(context.Background(), refs[i], opts[i]...)
+				if err != nil {
+					got[g][i] = err.Error()
+					continue
+				}
+				b, _ := json.Marshal(a)
+				got[g][i] = string(b)
+			}
+		})
+	}
+	wg.Wait()
+	for g := range got {
+		for i := range refs {
+			if got[g][i] != "" {
+				assert.Equal(t, want[i], got[g][i], "referral %d in goroutine %d", i, g)
+			}
+		}
 	}
 }
