@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/conf"
 	"reflect"
 	"sync"
 	"time"
@@ -14,6 +16,10 @@ import (
 // as its environment.
 type checkTypes struct {
 	root reflect.Type
+	// config is expr's configuration for the schema: the root type as
+	// its environment, the rules' functions, the builtins refused and the
+	// node limit. It is made once and only read after.
+	config *conf.Config
 	// names maps each generated type's Go spelling to policy staff's
 	// words, to reword the checker's messages.
 	names map[string]string
@@ -27,6 +33,14 @@ func typesFor(s *Schema) *checkTypes {
 	}
 	ct := &checkTypes{names: map[string]string{}}
 	ct.root = ct.structOf(s.Fields, "the input")
+	ct.config = conf.CreateNew()
+	for _, o := range append(exprOptions(), expr.Env(reflect.New(ct.root).Elem().Interface()), expr.MaxNodes(MaxNodes)) {
+		o(ct.config)
+	}
+	for name := range ct.config.Disabled {
+		delete(ct.config.Builtins, name)
+	}
+	ct.config.Check()
 	t, _ := typeCache.LoadOrStore(s, ct)
 	return t.(*checkTypes)
 }

@@ -10,10 +10,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/builtin"
-	"github.com/expr-lang/expr/conf"
+	exprchecker "github.com/expr-lang/expr/checker"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
 	"go.yaml.in/yaml/v4"
@@ -79,7 +78,11 @@ func compile(text string, schema *Schema, src Source, want Kind) (*Program, diag
 		return nil, diag.List{loc.diag(0, 0, "expression-too-long", "The condition is too long",
 			fmt.Sprintf("A condition may be at most %d characters. Split it into several rules.", MaxLength))}
 	}
-	tree, err := parser.ParseWithConfig(text, parseConfig)
+	types := typesFor(schema)
+	tree, err := parser.ParseWithConfig(text, types.config)
+	if err != nil && strings.Contains(err.Error(), "maximum allowed") {
+		return nil, diag.List{tooComplex(loc)}
+	}
 	if err != nil {
 		return nil, diag.List{loc.fromExprError(err, "expr-syntax", nil)}
 	}
@@ -88,17 +91,12 @@ func compile(text string, schema *Schema, src Source, want Kind) (*Program, diag
 	if len(c.problems) > 0 {
 		return nil, c.problems
 	}
-	types := typesFor(schema)
-	opts := append(exprOptions(), expr.Env(reflect.New(types.root).Elem().Interface()), expr.MaxNodes(MaxNodes))
-	checked, err := expr.Compile(text, append(opts, expr.Optimize(false))...)
-	if err != nil && strings.Contains(err.Error(), "maximum allowed") {
-		return nil, diag.List{loc.diag(0, 0, "too-complex", "The condition is too complex",
-			fmt.Sprintf("A condition may have at most %d parts (names, values and operators). Split it into several rules.", MaxNodes))}
-	}
-	if err != nil {
+	// expr's checker types the tree in place; the closures are compiled
+	// from it. (expr's own compiler, and its VM, are never used.)
+	if _, err := new(exprchecker.Checker).PatchAndCheck(tree, types.config); err != nil {
 		return nil, diag.List{loc.fromExprError(err, "type-error", types.names)}
 	}
-	root := checked.Node()
+	root := tree.Node
 	if got := kindOf(root.Type()); got != want {
 		what := "a value that may not be yes or no"
 		if got != KindMissing {
@@ -444,15 +442,11 @@ func (c *checker) enumLiteral(f *Field, n ast.Node) {
 		fmt.Sprintf("%s is one of %s.%s", f.path, diag.Quoted(f.Values), diag.DidYouMean(s.Value, f.Values)))
 }
 
-// parseConfig makes the parser see the rules' functions as calls, not as
-// expr's builtins of the same name.
-var parseConfig = func() *conf.Config {
-	c := conf.CreateNew()
-	for _, o := range exprOptions() {
-		o(c)
-	}
-	return c
-}()
+// tooComplex is the problem of an expression with too many parts.
+func tooComplex(loc locator) *diag.Diagnostic {
+	return loc.diag(0, 0, "too-complex", "The condition is too complex",
+		fmt.Sprintf("A condition may have at most %d parts (names, values and operators). Split it into several rules.", MaxNodes))
+}
 
 func isBuiltin(name string) bool {
 	_, ok := builtin.Index[name]
