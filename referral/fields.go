@@ -111,9 +111,27 @@ type Field struct {
 	// Optional is true for a group that may be left out as a whole
 	// (riskToStaff, riskAssessment).
 	Optional bool
+	// Question is how the referral form asks for the field, and Help
+	// what the form says to help answer it.
+	Question, Help string
+	// Forms lists the forms that ask the question; empty for every form
+	// (subjectToSPO is asked on the COBI form only).
+	Forms []Form
+	// ShowIf, when set, says the form asks the question only when another
+	// answer of the same group has one of some values: the reason a
+	// victim is not known to a support service only when they are not.
+	ShowIf *Condition
 
 	index []int        // the struct field's index path in its parent
 	typ   reflect.Type // the struct field's Go type
+}
+
+// Condition is when a form asks a question: when the answer Field (a
+// field of the same group, by JSON name) is one of Values, written as JSON
+// writes them ("true", "false", "community").
+type Condition struct {
+	Field  string
+	Values []string
 }
 
 // Leaf reports whether the field is a single answer, not a group or a
@@ -146,6 +164,12 @@ func FieldAt(path string) (Field, bool) {
 func (f Field) clone() Field {
 	f.Values = slices.Clone(f.Values)
 	f.index = slices.Clone(f.index)
+	f.Forms = slices.Clone(f.Forms)
+	if f.ShowIf != nil {
+		c := *f.ShowIf
+		c.Values = slices.Clone(c.Values)
+		f.ShowIf = &c
+	}
 	return f
 }
 
@@ -229,7 +253,14 @@ func (s *fieldSet) walk(t reflect.Type, prefix string) {
 			continue
 		}
 		f := Field{Path: prefix + name, Name: name, Label: sf.Tag.Get("label"), Class: Class(sf.Tag.Get("class")),
-			index: []int{i}, typ: sf.Type}
+			Question: sf.Tag.Get("question"), Help: sf.Tag.Get("help"), index: []int{i}, typ: sf.Type}
+		for _, form := range strings.Fields(strings.ReplaceAll(sf.Tag.Get("forms"), ",", " ")) {
+			f.Forms = append(f.Forms, Form(form))
+		}
+		if cond := sf.Tag.Get("showIf"); cond != "" {
+			field, values, _ := strings.Cut(cond, "=")
+			f.ShowIf = &Condition{Field: field, Values: strings.Split(values, "|")}
+		}
 		for _, rule := range strings.Split(sf.Tag.Get("validate"), ",") {
 			key, val, _ := strings.Cut(rule, "=")
 			switch key {

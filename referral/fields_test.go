@@ -24,6 +24,14 @@ func TestDescription(t *testing.T) {
 			personal = "personal"
 		}
 		fmt.Fprintf(&b, "%-42s %-7s %-20s %-8s %-10s %s\n", f.Path, f.Kind, f.Class, personal, f.Identifier, f.Label)
+		fmt.Fprintf(&b, "    asks %q", f.Question)
+		if len(f.Forms) > 0 {
+			fmt.Fprintf(&b, " on %v", f.Forms)
+		}
+		if f.ShowIf != nil {
+			fmt.Fprintf(&b, " when %s is %v", f.ShowIf.Field, f.ShowIf.Values)
+		}
+		b.WriteString("\n")
 	}
 	golden.Check(t, "testdata/fields.golden", []byte(b.String()))
 }
@@ -32,6 +40,13 @@ func TestEveryAnswerHasClassAndLabel(t *testing.T) {
 	for _, f := range Fields() {
 		t.Run(f.Path, func(t *testing.T) {
 			assert.NotEmpty(t, f.Label, "give the field a label tag")
+			assert.NotEmpty(t, f.Question, "give the field a question tag: the referral form asks it")
+			if f.ShowIf != nil {
+				parent := strings.TrimSuffix(f.Path[:len(f.Path)-len(f.Name)], ".")
+				sibling, ok := FieldAt(strings.TrimPrefix(parent+"."+f.ShowIf.Field, "."))
+				require.True(t, ok, "showIf names %s, which is not in the same group", f.ShowIf.Field)
+				assert.NotEqual(t, KindText, sibling.Kind, "a question depends on a yes/no or a choice")
+			}
 			if f.Leaf() {
 				assert.Contains(t, Classes(), f.Class, "give the field a class tag")
 			}
