@@ -114,22 +114,29 @@ func run(ctx context.Context, referralFile, eventsFile string) error {
 	fmt.Printf("\noutcomes %s:\n", period.Label)
 	for _, id := range []string{"referrals", "assessments", "completions", "partial-completions", "victims-supported"} {
 		m, _ := report.Metric(id)
-		fmt.Printf("  %-20s %v\n", id, m.Value)
+		fmt.Printf("  %-20s %d\n", m.Title, m.Int())
 	}
 	return json.NewEncoder(os.Stdout).Encode(map[string]any{"referral": a.Referral, "decision": a.Decision})
 }
 
 func printProgramme(p *programmes.Programme) {
 	places, capped := p.Capacity()
-	size := "places"
-	if p.IsGroup() {
-		size = fmt.Sprintf("places in %d groups of up to %d", p.Groups, p.GroupSize)
-	}
-	if !capped {
+	size := fmt.Sprintf("%d places", places)
+	switch {
+	case !capped:
 		size = "no set number of places"
+	case p.IsGroup():
+		size = fmt.Sprintf("%d places in %d groups of up to %d", places, p.Groups, p.GroupSize)
 	}
-	fmt.Printf("  %-22s %-20s %2d sessions of up to %.1f h, %d facilitator(s), %d %s, funded %s to %s\n",
-		p.ID, p.Delivery, p.Sessions, p.SessionHours, p.Facilitators, places, size, p.Funding.From, p.Funding.To)
+	sessions := "sessions as needed"
+	if p.Sessions > 0 {
+		sessions = fmt.Sprintf("%d sessions", p.Sessions)
+		if p.SessionHours > 0 {
+			sessions += fmt.Sprintf(" of up to %.1f h", p.SessionHours)
+		}
+	}
+	fmt.Printf("  %-22s %-20s %s, %d facilitator(s), %s, funded %s to %s\n",
+		p.ID, p.Delivery, sessions, p.Facilitators, size, p.Funding.From, p.Funding.To)
 }
 
 func printResult(res eligibility.Result) {
