@@ -17,6 +17,7 @@ import (
 
 	"github.com/saferpath/pathway/diag"
 	"github.com/saferpath/pathway/eligibility"
+	"github.com/saferpath/pathway/internal/engine"
 	"github.com/saferpath/pathway/internal/yamlsrc"
 	"github.com/saferpath/pathway/outcomes"
 	"github.com/saferpath/pathway/programmes"
@@ -415,6 +416,10 @@ func (v *Version) readManifest(name string, data []byte) (bool, diag.List) {
 		}
 	}
 	need("name", m.Name, "the pack's name, such as kent")
+	if m.Name != "" && !engine.ValidID(m.Name) {
+		problems = append(problems, mf.Diag(pos.Node("name"), "bad-name", "The pack's name is not lower-case words joined by hyphens",
+			"Name the pack like kent or east-sussex: scenario files and reports name it so.", "name"))
+	}
 	need("version", m.Version, "this version's label, such as 2022-08")
 	need("title", m.Title, "a title for people")
 	need("source", m.Source, "the documents the rules come from")

@@ -106,6 +106,13 @@ func (p *Pack) Assess(ctx context.Context, r *referral.Referral, opts ...AssessO
 		return nil, err
 	}
 	problems := v.validate(r, cfg.problems)
+	if len(r.Withheld) > 0 {
+		// A role's view leaves answers out: deciding on it would decide
+		// on what the role sees, not on what was referred.
+		problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "view-not-assessable", Path: "withheld",
+			Summary: "This is one role's view of a referral, with answers withheld",
+			Detail:  "A view is for reading, not for deciding on. Assess the referral as it was sent."})
+	}
 	if at.IsZero() {
 		// An invalid referral without a date: its actions come from the
 		// latest version, and the assessment says which.
@@ -203,13 +210,18 @@ func (a *Assessment) decide(ctx context.Context, v *Version, r *referral.Referra
 		}
 	}
 	// A programme is open to the referral when its condition holds; it
-	// can be offered when it also waives every failed criterion.
-	var open []programmes.Condition
+	// can be offered when it also waives every failed criterion. One whose
+	// condition cannot be decided might be open: if it could lift the
+	// failed criteria, the decision waits for its missing answers.
+	var open, maybe []programmes.Condition
 	for _, c := range conds {
 		outcome, reason := programmeOutcome(c)
 		a.Rules = append(a.Rules, ruleResult(&c.Programme.Rule, "programme", outcome, reason, c.Result.Missing, c.Programme.Reads(r, at)))
-		if c.Result.Truth == rule.True {
+		switch c.Result.Truth {
+		case rule.True:
 			open = append(open, c)
+		case rule.Unknown:
+			maybe = append(maybe, c)
 		}
 	}
 	waived := func(p *programmes.Programme) bool {
@@ -221,6 +233,17 @@ func (a *Assessment) decide(ctx context.Context, v *Version, r *referral.Referra
 		return true
 	}
 	liftable := len(failedCriteria) == 0 || slices.ContainsFunc(open, func(c programmes.Condition) bool { return waived(c.Programme) })
+	if !excluded && !liftable {
+		for _, c := range maybe {
+			if waived(c.Programme) {
+				// Its condition decides: the referral is incomplete, for
+				// want of the answers that would decide it.
+				liftable = true
+				a.Unknown = append(a.Unknown, c.Programme.ID)
+				a.Missing = append(a.Missing, c.Result.Missing...)
+			}
+		}
+	}
 	slices.Sort(a.Missing)
 	a.Missing = slices.Compact(a.Missing)
 	switch {

@@ -371,3 +371,52 @@ func TestConcurrentAssessmentsMatchSequential(t *testing.T) {
 		}
 	}
 }
+
+// TestWaiverBehindAnUnknownCondition: a failed criterion that only a
+// programme with an undecided condition would waive leaves the referral
+// incomplete, not ineligible: the missing answer decides.
+func TestWaiverBehindAnUnknownCondition(t *testing.T) {
+	fsys := attackPack(t, "nested-ranges")
+	fsys["2024-01/eligibility.yaml"] = &fstest.MapFile{Data: []byte(`criteria:
+  - {id: consents, title: Consents, description: d, source: s, because: b, when: 'subject.consentsToInformationSharing == true'}
+`)}
+	fsys["2024-01/programmes.yaml"] = &fstest.MapFile{Data: []byte(`programmes:
+  - {id: engagement, title: Engagement, name: Engagement work, description: d, source: s, because: b, addresses: engagement,
+     model: m, delivery: one-to-one, staff: s, uncapped: true, waives: [consents], when: 'subject.gender == "male"'}
+`)}
+	pack, err := pathway.Load(fsys)
+	require.NoError(t, err)
+	r, _ := attackReferral(t)
+	r.Subject.ConsentsToInformationSharing = referral.No()
+	tests := []struct {
+		gender     referral.Gender
+		decision   pathway.Decision
+		missing    []string
+		programmes []string
+	}{
+		{"", pathway.Incomplete, []string{"subject.gender"}, nil},
+		{"male", pathway.Eligible, nil, []string{"engagement"}},
+		{"female", pathway.Ineligible, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.gender), func(t *testing.T) {
+			r.Subject.Gender = tt.gender
+			a, err := pack.Assess(context.Background(), r)
+			require.NoError(t, err)
+			assert.Equal(t, tt.decision, a.Decision)
+			assert.ElementsMatch(t, tt.missing, a.Missing)
+			assert.ElementsMatch(t, tt.programmes, a.ProgrammeIDs())
+		})
+	}
+}
+
+func TestViewsAreNotAssessed(t *testing.T) {
+	r, _ := attackReferral(t)
+	view, err := pathway.Default().Versions()[1].Safeguarding.Redact(r, "provider")
+	require.NoError(t, err)
+	require.NoError(t, view.Validate(), "a view is a valid referral")
+	a, err := pathway.Default().Assess(context.Background(), view)
+	require.NoError(t, err)
+	assert.Equal(t, pathway.Invalid, a.Decision, "but not one to decide on")
+	assert.Equal(t, "view-not-assessable", a.Problems[0].Code)
+}

@@ -174,6 +174,13 @@ func parseFreeText(f *yamlsrc.File, pos yamlsrc.Positions, s *Sharing, spec map[
 		if s == nil {
 			continue
 		}
+		if slices.Contains(s.sees[Role(name)], referral.ClassVictimDetail) {
+			d := f.Diag(pos.Node(path), "free-text-unused", fmt.Sprintf("freeText has no effect for the %s", name),
+				"The role sees victims' details, so it sees free text as written. Remove the line, or take victim-detail from what the role sees.", path)
+			d.Severity = diag.Warning
+			*problems = append(*problems, d)
+			continue
+		}
 		if s.freeText == nil {
 			s.freeText = map[Role]FreeText{}
 		}

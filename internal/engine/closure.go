@@ -7,6 +7,7 @@ import (
 	"math"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -1082,6 +1083,11 @@ func (c *closures) builtin(n *ast.BuiltinNode) (evalFn, error) {
 		fn = func(fr *frame, vs []Value) Value { return fr.check(convert(vs[0], toInt, what)) }
 	case "min", "max":
 		err = arity(1, 64)
+		for _, a := range n.Arguments {
+			if k := kindOf(a.Type()); k != KindInt && k != KindFloat {
+				err = unsupported(a, "%s() of something that is not a number", n.Name)
+			}
+		}
 		isMax := n.Name == "max"
 		fn = func(fr *frame, vs []Value) Value { return fr.check(extreme(vs, isMax)) }
 	case "upper", "lower":
@@ -1272,6 +1278,16 @@ func extreme(vs []Value, isMax bool) (Value, error) {
 // predicate compiles any, all, none, one, count, filter, map and sum.
 func (c *closures) predicate(n *ast.BuiltinNode) (evalFn, error) {
 	if len(n.Arguments) == 1 && (n.Name == "count" || n.Name == "sum") {
+		// Without a condition, count adds up yes/no items and sum numbers:
+		// a list of anything else could never be decided.
+		want := []reflect.Kind{reflect.Bool, reflect.Interface}
+		if n.Name == "sum" {
+			want = []reflect.Kind{reflect.Int, reflect.Int64, reflect.Float64, reflect.Interface}
+		}
+		if t := n.Arguments[0].Type(); t == nil || (t.Kind() != reflect.Slice && t.Kind() != reflect.Array) ||
+			!slices.Contains(want, t.Elem().Kind()) {
+			return nil, unsupported(n, "%s() of a list that is not of %s without a condition", n.Name, map[string]string{"count": "yes/no answers", "sum": "numbers"}[n.Name])
+		}
 		return c.aggregate(n, nil)
 	}
 	if len(n.Arguments) != 2 {

@@ -74,7 +74,7 @@ func compile(text string, schema *Schema, src Source, want Kind) (*Program, diag
 		return nil, diag.List{loc.diag(0, 0, "empty-expression", "The rule has no condition",
 			"Every rule needs a condition in `when`, such as subject.consentsToInformationSharing == true. Write the condition the rule checks.")}
 	}
-	if len(text) > MaxLength {
+	if utf8.RuneCountInString(text) > MaxLength {
 		return nil, diag.List{loc.diag(0, 0, "expression-too-long", "The condition is too long",
 			fmt.Sprintf("A condition may be at most %d characters. Split it into several rules.", MaxLength))}
 	}
@@ -160,6 +160,7 @@ type checker struct {
 	schema   *Schema
 	loc      locator
 	scopes   [][]*Field // chain to the list each enclosing predicate iterates, ending in its item (nil: not a list)
+	helpers  []string   // the helper of each enclosing predicate (any, map, ...)
 	vars     []string   // let-variables in scope
 	problems diag.List
 	reads    []read
@@ -258,9 +259,12 @@ func (c *checker) walk(n ast.Node) {
 		case len(c.scopes) == 0:
 			c.add(n, "pointer-outside-predicate", "# is only meaningful inside any(), all() and the like",
 				"Use # (or .answer) inside the condition of any(list, ...), all(list, ...), none, one, count, filter, map or sum.")
+		case n.Name == "index" && c.helpers[len(c.helpers)-1] != "map":
+			c.add(n, "not-allowed", "#index can be used only inside map()",
+				"#index is the current item's position in map(list, ...), such as map(victims, #index). Elsewhere, count the items instead.")
 		case n.Name != "" && n.Name != "index":
 			c.add(n, "not-allowed", fmt.Sprintf("#%s cannot be used in a rule", n.Name),
-				"Inside a list helper, # is the current item and #index its position.")
+				"Inside a list helper, # is the current item, and in map() #index is its position.")
 		}
 	}
 }
@@ -363,9 +367,9 @@ func (c *checker) builtin(n *ast.BuiltinNode) {
 					fmt.Sprintf("At most %d of any(), all(), none(), one() and count() may stand inside each other. Simplify the condition.", maxDepth))
 				continue
 			}
-			c.scopes = append(c.scopes, item)
+			c.scopes, c.helpers = append(c.scopes, item), append(c.helpers, n.Name)
 			c.walk(a)
-			c.scopes = c.scopes[:len(c.scopes)-1]
+			c.scopes, c.helpers = c.scopes[:len(c.scopes)-1], c.helpers[:len(c.helpers)-1]
 			continue
 		}
 		c.walk(a)
