@@ -61,6 +61,11 @@ type Version struct {
 	Safeguarding *safeguarding.Policy
 	// Outcomes are the metrics outcomes.yaml adds to every report.
 	Outcomes []outcomes.Metric
+	// Reasons are the withdrawal reason codes outcomes.yaml lists, with
+	// their titles and aliases; outcomes.DefaultReasons when it lists none.
+	Reasons []outcomes.ReasonCode
+	// Instruments are the score instruments outcomes.yaml names.
+	Instruments []outcomes.Instrument
 }
 
 // Name returns the pack's name.
@@ -346,9 +351,11 @@ func loadVersion(fsys fs.FS, dir string, cfg config) (*Version, diag.List) {
 		v.Safeguarding = pol
 	}
 	if f := files[OutcomesFile]; f != nil {
-		ms, errs := outcomes.ParseMetrics(f)
-		problems = append(problems, errs...)
-		v.Outcomes = ms
+		defs, err := outcomes.ReadDefinitions(f.Name, f.Src)
+		problems = append(problems, diag.From(err)...)
+		if defs != nil {
+			v.Outcomes, v.Reasons, v.Instruments = defs.Metrics, defs.Reasons, defs.Instruments
+		}
 	}
 	problems = append(problems, v.checkIDs()...)
 	return v, problems

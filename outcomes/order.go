@@ -1,0 +1,238 @@
+package outcomes
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/saferpath/pathway/referral"
+)
+
+// How a log's lines are put in order (docs/events.md): the events of a
+// case are taken in date order, those of one day in Rank order, then in
+// file order. Lines of different cases may interleave in any way.
+//
+// A case's events wait in a short pending list and are handed on (to the
+// lifecycle check and then the report) once the case's order up to them is
+// settled: when a line of the case with a later date comes, or when the
+// case has had no line for a while and the log has moved past the pending
+// dates, or at the end. A log whose cases are each in date order, such as
+// one sorted by date or by case, is so read in one pass with memory for
+// the open cases and a few thousand pending events.
+//
+// A line that comes after events of its case that go after it ("late") was
+// not foreseen. When the log can be read again (an io.Seeker) and the
+// receiver can start over, reading goes on only to find every case with a
+// late line, then starts over and holds all the events of those cases until
+// the end, handing them on sorted. Otherwise (a pipe, or a receiver that
+// cannot start over) every case is held so from the start.
+
+// rec is one event in compact form: 40 bytes.
+type rec struct {
+	on       referral.Date
+	line     int32
+	cas      int32
+	next     int32 // the next rec in a case's list, or -1
+	typ      uint8 // index into types
+	phase    uint8
+	reason   uint8 // index into the reason table
+	_        uint8
+	prog     uint16 // programme index + 1; 0 for none
+	instr    uint16 // instrument index + 1; 0 for none
+	victims  uint16
+	children uint16
+	value    float64
+}
+
+const (
+	phaseNone uint8 = iota
+	phasePre
+	phasePost
+)
+
+func (e *rec) rank() int { return Rank(types[e.typ], phaseOf(e.phase)) }
+
+func phaseOf(p uint8) Phase {
+	switch p {
+	case phasePre:
+		return Pre
+	case phasePost:
+		return Post
+	}
+	return ""
+}
+
+// before orders recs: date, rank, line.
+func (e *rec) compare(f *rec) int {
+	return cmp.Or(e.on.Compare(f.on), cmp.Compare(e.rank(), f.rank()), cmp.Compare(e.line, f.line))
+}
+
+// The ways of reading a log.
+type readMode uint8
+
+const (
+	// modeStream hands events on as soon as their case's order is settled.
+	modeStream readMode = iota
+	// modeScan hands nothing on and records no problem: it only finds the
+	// cases with late lines.
+	modeScan
+	// modeHoldAll holds every case's events until the end.
+	modeHoldAll
+)
+
+// idleLines is how many lines a case may go without a line of its own
+// before its pending events are handed on (when the log has moved past
+// their date).
+const idleLines = 4096
+
+// lruEntry notes that a case had a line at line.
+type lruEntry struct {
+	cas, line int32
+}
+
+// alloc returns a free rec's index.
+func (r *reader) alloc() int32 {
+	r.inUse++
+	if r.free >= 0 {
+		i := r.free
+		r.free = r.pool[i].next
+		return i
+	}
+	r.pool = append(r.pool, rec{})
+	return int32(len(r.pool) - 1)
+}
+
+func (r *reader) release(i int32) {
+	r.inUse--
+	r.pool[i].next = r.free
+	r.free = i
+}
+
+// push appends rec i to its case's pending or held list.
+func (cs *caseState) push(r *reader, i int32) {
+	r.pool[i].next = -1
+	if cs.npend == 0 {
+		cs.pend = i
+	} else {
+		r.pool[cs.pendTail].next = i
+	}
+	cs.pendTail = i
+	cs.npend++
+}
+
+// add takes one good event in.
+func (r *reader) addEvent(e *rec) {
+	cs := &r.cases[e.cas]
+	if e.on.After(r.maxOn) {
+		r.maxOn = e.on
+	}
+	if cs.held {
+		if r.mode == modeScan {
+			return // already known late; nothing to find
+		}
+		i := r.alloc()
+		r.pool[i] = *e
+		cs.push(r, i)
+		return
+	}
+	if cs.hasW && (e.on.Before(cs.wOn) || e.on == cs.wOn && e.rank() < int(cs.wRank)) {
+		r.late(cs, e)
+		return
+	}
+	// A later date settles the days before it.
+	if cs.npend > 0 && cs.pendMax.Before(e.on) {
+		r.flush(cs, e.on)
+	}
+	i := r.alloc()
+	r.pool[i] = *e
+	cs.push(r, i)
+	if cs.npend == 1 || cs.pendMax.Before(e.on) {
+		cs.pendMax = e.on
+	}
+	cs.lru = e.line
+	r.lru = append(r.lru, lruEntry{cas: e.cas, line: e.line})
+}
+
+// idle hands on the pending events of cases that have had no line for
+// idleLines lines, when the log has moved past their dates.
+func (r *reader) idle() {
+	cut := int32(r.line) - idleLines
+	for r.lruHead < len(r.lru) && r.lru[r.lruHead].line < cut {
+		en := r.lru[r.lruHead]
+		r.lruHead++
+		cs := &r.cases[en.cas]
+		if cs.lru != en.line || cs.held || cs.npend == 0 {
+			continue // the case had a later line, or nothing waits
+		}
+		if cs.pendMax.Before(r.maxOn) {
+			r.flush(cs, r.maxOn)
+			continue
+		}
+		// Still the log's latest day: look again later.
+		cs.lru = int32(r.line)
+		r.lru = append(r.lru, lruEntry{cas: en.cas, line: cs.lru})
+	}
+	if r.lruHead > 4096 && r.lruHead > len(r.lru)/2 {
+		r.lru = append(r.lru[:0], r.lru[r.lruHead:]...)
+		r.lruHead = 0
+	}
+}
+
+// flush hands on, in order, a case's pending events dated before until
+// (all of them when until is zero).
+func (r *reader) flush(cs *caseState, until referral.Date) {
+	r.scratch = r.scratch[:0]
+	for i := cs.pend; cs.npend > 0 && i >= 0; i = r.pool[i].next {
+		r.scratch = append(r.scratch, i)
+		if i == cs.pendTail {
+			break
+		}
+	}
+	if len(r.scratch) > 1 {
+		slices.SortFunc(r.scratch, func(a, b int32) int { return r.pool[a].compare(&r.pool[b]) })
+	}
+	cs.npend = 0
+	keep := r.scratch[:0]
+	for _, i := range r.scratch {
+		e := &r.pool[i]
+		if !until.IsZero() && !e.on.Before(until) {
+			keep = append(keep, i)
+			continue
+		}
+		cs.hasW, cs.wOn, cs.wRank = true, e.on, int8(e.rank())
+		r.deliver(cs, e)
+		r.release(i)
+	}
+	for _, i := range keep {
+		cs.push(r, i)
+		if cs.npend == 1 || cs.pendMax.Before(r.pool[i].on) {
+			cs.pendMax = r.pool[i].on
+		}
+	}
+}
+
+// late handles a line that goes before events of its case already handed
+// on.
+func (r *reader) late(cs *caseState, e *rec) {
+	r.lateCases[e.cas] = true
+	r.anyLate = true
+	if r.mode == modeStream {
+		r.mode = modeScan // hand nothing more on; find the rest
+	}
+	cs.held = true
+	for cs.npend > 0 {
+		i := cs.pend
+		cs.pend = r.pool[i].next
+		cs.npend--
+		r.release(i)
+	}
+}
+
+// finish hands on everything still waiting, case by case.
+func (r *reader) finish() {
+	for c := range r.cases {
+		cs := &r.cases[c]
+		if cs.npend > 0 {
+			r.flush(cs, referral.Date{})
+		}
+	}
+}
