@@ -93,7 +93,7 @@ type lineProblem struct {
 type jsonLine struct {
 	dec  *jsontext.Decoder
 	src  bytes.Reader
-	buf  []byte  // decoded strings of the current line
+	buf  []byte   // decoded strings of the current line
 	offs [][2]int // where each field's text is in buf
 }
 

@@ -92,7 +92,7 @@ func ReadEventsTo(name string, r io.Reader, s Sink, opts ...Option) diag.List {
 type userSink struct{ s Sink }
 
 func (u *userSink) event(e *Event, _ *caseState, _ effect) error { return u.s.Event(*e) }
-func (u *userSink) restart()                                      { u.s.Restart() }
+func (u *userSink) restart()                                     { u.s.Restart() }
 
 // sink receives events with their case's state and what they closed.
 type sink interface {
