@@ -121,8 +121,24 @@ type schemaMetric struct {
 	Over        string `json:"over,omitempty"`
 }
 
+type schemaReason struct {
+	Code    string   `json:"code" jsonschema:"pattern=^[a-z0-9]+(-[a-z0-9]+)*$"`
+	Title   string   `json:"title"`
+	Aliases []string `json:"aliases,omitempty"`
+}
+
+type schemaScoreInstrument struct {
+	ID          string `json:"id" jsonschema:"pattern=^[a-z0-9]+(-[a-z0-9]+)*$"`
+	Title       string `json:"title"`
+	Change      string `json:"change,omitempty"`
+	Description string `json:"description,omitempty"`
+	Source      string `json:"source,omitempty"`
+}
+
 type schemaOutcomes struct {
-	Metrics []schemaMetric `json:"metrics"`
+	Reasons     []schemaReason          `json:"reasons,omitempty"`
+	Instruments []schemaScoreInstrument `json:"instruments,omitempty"`
+	Metrics     []schemaMetric          `json:"metrics"`
 }
 
 // RulesSchema returns the JSON Schema (draft 2020-12) of a rule pack's
@@ -142,6 +158,7 @@ func RulesSchema() ([]byte, error) {
 			reflect.TypeFor[schemaEscalation](): "Escalation", reflect.TypeFor[schemaMARAC](): "MARAC",
 			reflect.TypeFor[schemaTrigger](): "Trigger", reflect.TypeFor[schemaSafeguarding](): "Safeguarding",
 			reflect.TypeFor[schemaMetric](): "Metric", reflect.TypeFor[schemaOutcomes](): "Outcomes",
+			reflect.TypeFor[schemaReason](): "WithdrawalReason", reflect.TypeFor[schemaScoreInstrument](): "ScoreInstrument",
 		}
 		if n, ok := names[t]; ok {
 			return n

@@ -322,7 +322,7 @@ thead th { background: #eef1f4; }
 tbody th { font-weight: normal; }
 th .dates { display: block; font-size: 0.8rem; color: #3f4952; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.num, td.nowrap { white-space: nowrap; }
+td.num, .nowrap { white-space: nowrap; }
 #quarters th, #quarters td { padding: 5px 6px; }
 code { font-size: 0.85em; overflow-wrap: anywhere; }
 dl.defs { font-size: 0.9rem; }
@@ -334,8 +334,8 @@ footer { margin-top: 32px; font-size: 0.85rem; color: #3f4952; }
   h1 { font-size: 1.35rem; }
   ol.funnel li { grid-template-columns: 1fr 3rem; gap: 2px 8px; }
   ol.funnel .name { grid-column: 1 / -1; }
-  svg text { font-size: 26px; }
-  svg text.small { font-size: 22px; }
+  svg text { font-size: 30px; }
+  svg text.small { font-size: 26px; }
   table { font-size: 0.85rem; }
 }
 @page { size: A4; margin: 16mm 14mm; }
@@ -406,7 +406,7 @@ footer { margin-top: 32px; font-size: 0.85rem; color: #3f4952; }
 <thead><tr><th scope="col">Quarter</th>{{range .QuarterIDs}}<th scope="col" class="num">{{.}}</th>{{end}}</tr></thead>
 <tbody>
 {{- range .Quarters}}
-<tr data-quarter="{{.Label}}"><th scope="row" class="nowrap">{{.Label}}<span class="dates">{{.From}} to {{.To}}</span></th>{{range .Cells}}<td class="num" data-metric="{{.ID}}" data-value="{{.Raw}}">{{.Value}}</td>{{end}}</tr>
+<tr data-quarter="{{.Label}}"><th scope="row" class="nowrap">{{.Label}}<span class="dates">{{.From}} to</span><span class="dates">{{.To}}</span></th>{{range .Cells}}<td class="num" data-metric="{{.ID}}" data-value="{{.Raw}}">{{.Value}}</td>{{end}}</tr>
 {{- end}}
 </tbody>
 </table>

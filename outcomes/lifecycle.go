@@ -53,6 +53,7 @@ type caseState struct {
 	// the lifecycle
 	stage     Stage
 	started   bool   // a started event was handed on
+	missing   Stage  // a stage an earlier event found missing, reported once
 	prog      uint16 // the allocated programme's index + 1
 	referLine int32
 	allocLine int32
@@ -245,7 +246,13 @@ func (r *reader) checkStage(cs *caseState, e *rec, ev *Event, reach, need Stage)
 		return
 	case t == Withdrawn || cs.stage == need:
 		// in order
+	case reach == cs.missing && cs.stage > need:
+		// The stage an earlier event found missing, dated too late: that
+		// problem is reported already.
+		cs.missing = StageNone
+		return
 	case cs.stage < need:
+		cs.missing = need
 		add(CodeUnexpected, fmt.Sprintf("%s before %s; the case's events, sorted by date, go %s before %s", t, need, t, need),
 			fmt.Sprintf("Line %d is %s %s event for case %s on %s, but the case has no %s event dated on or before it: its last stage by then is %s (line %d). %s Add the %s event, or correct the dates so that it comes first.", line, article(string(t)), t, ev.Case, ev.On, need, cs.stage, cs.stageLine, sortedOrder, need))
 	case cs.stage == reach:

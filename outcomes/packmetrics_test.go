@@ -9,16 +9,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/saferpath/pathway/internal/yamlsrc"
+	"github.com/saferpath/pathway/diag"
 )
 
 func parseMetricsText(t *testing.T, text string) ([]Metric, string) {
 	t.Helper()
-	f, problems := yamlsrc.Parse("outcomes.yaml", []byte(text))
-	require.Empty(t, problems)
-	ms, problems := ParseMetrics(f)
+	ms, err := ReadMetrics("outcomes.yaml", []byte(text))
 	var b bytes.Buffer
-	require.NoError(t, problems.WriteCompact(&b))
+	require.NoError(t, diag.From(err).WriteCompact(&b))
 	return ms, b.String()
 }
 
@@ -69,6 +67,12 @@ func TestPackMetricProblems(t *testing.T) {
 		{"standard id", `metrics: [{id: referrals, title: t, description: d, source: s, unit: count, aggregate: count, when: 'type == "referred"'}]`, "bad-id"},
 		{"not boolean", `metrics: [{id: a, title: t, description: d, source: s, unit: count, aggregate: count, when: 'victims + 1'}]`, "not-boolean"},
 		{"missing title", `metrics: [{id: a, description: d, source: s, unit: count, aggregate: count, when: 'type == "referred"'}]`, "missing-title"},
+		{"reason not a listed code", `{reasons: [{code: gone, title: Gone}], metrics: [{id: a, title: t, description: d, source: s, unit: count, aggregate: count, when: 'reason == "disengaged"'}]}`, "bad-enum"},
+		{"reason code not a code", `{reasons: [{code: "Moved Away", title: t}], metrics: []}`, "bad-code"},
+		{"reason listed twice", `{reasons: [{code: a, title: t}, {code: a, title: u}], metrics: []}`, "duplicate-code"},
+		{"alias of two reasons", `{reasons: [{code: a, title: t, aliases: [x y]}, {code: b, title: u, aliases: [X-Y]}], metrics: []}`, "duplicate-alias"},
+		{"instrument without title", `{instruments: [{id: risk}], metrics: []}`, "missing-title"},
+		{"instrument id not an id", `{instruments: [{id: Risk Score, title: t}], metrics: []}`, "bad-id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,15 +96,15 @@ func FuzzParseMetrics(f *testing.F) {
 	log := `{"case":"C-1","type":"referred","on":"2023-04-03"}
 {"case":"C-1","type":"withdrawn","on":"2023-04-09","reason":"declined"}
 {"case":"C-2","type":"referred","on":"2023-04-03"}
-{"case":"C-2","type":"score","on":"2023-04-04","instrument":"mirabel","phase":"pre","value":10}
+{"case":"C-2","type":"score","on":"2023-04-04","instrument":"perpetrator-risk","phase":"pre","value":10}
 `
 	f.Fuzz(func(t *testing.T, data []byte) {
-		file, problems := yamlsrc.Parse("outcomes.yaml", data)
-		if file == nil {
+		defs, err := ReadDefinitions("outcomes.yaml", data)
+		problems := diag.From(err)
+		if defs == nil {
 			require.NotEmpty(t, problems)
 			return
 		}
-		ms, problems := ParseMetrics(file)
 		for _, d := range problems {
 			require.NotEmpty(t, d.Code)
 			require.NotZero(t, d.Range.Start.Line, d.Compact())
@@ -108,7 +112,7 @@ func FuzzParseMetrics(f *testing.F) {
 		if problems.HasErrors() {
 			return
 		}
-		_, probs := Compute("events.jsonl", strings.NewReader(log), FinancialYear(2023), WithMetrics(ms...))
+		_, probs := Compute("events.jsonl", strings.NewReader(log), FinancialYear(2023), defs.Options()...)
 		for _, d := range probs {
 			require.NotEqual(t, "internal", d.Code)
 		}

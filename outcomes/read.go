@@ -279,7 +279,7 @@ func (r *reader) jsonLine(line []byte) {
 		return
 	}
 	good := r.decode(&r.raw, false, &r.ev)
-	if good && r.errorsSoFar() == nBefore {
+	if good && !r.hadError(nBefore) {
 		r.addEvent(&r.ev)
 	}
 }

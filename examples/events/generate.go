@@ -60,7 +60,7 @@ type plan struct {
 	victims       int
 	children      int
 	supportOn     referral.Date
-	exitAfter     int // days from support to exit; 0 for none
+	exitAfter     int  // days from support to exit; 0 for none
 	scored        bool // Project Mirabal scores (Healthy Relationships only)
 	risk, aware   [2]float64
 	hasPost       bool
