@@ -168,6 +168,7 @@ func (c *csvLog) header(problem csvProblem) bool {
 	c.cols = make([]int, len(rec))
 	line, _ := c.cr.FieldPos(0)
 	known := 0
+	var unknown []func()
 	for i, name := range rec {
 		_, col := c.cr.FieldPos(i)
 		name = string(bytes.TrimSpace([]byte(name)))
@@ -175,8 +176,10 @@ func (c *csvLog) header(problem csvProblem) bool {
 		c.cols[i] = idx
 		switch {
 		case idx < 0:
-			problem(line, col, CodeUnknownField, "unknown column "+shownText(name),
-				fmt.Sprintf("The header row names a column %s, which events do not have.%s Events have %s. The column is not read: rename it, or remove it.", shownText(name), didYouMeanSafe(name, fieldNames), quotedFields()))
+			unknown = append(unknown, func() {
+				problem(line, col, CodeUnknownField, "unknown column "+shownText(name),
+					fmt.Sprintf("The header row names a column %s, which events do not have.%s Events have %s. The column is not read: rename it, or remove it.", shownText(name), didYouMeanSafe(name, fieldNames), quotedFields()))
+			})
 		case slicesIndex(c.cols[:i], idx) >= 0:
 			c.cols[i] = -1
 			problem(line, col, CodeDuplicateField, fmt.Sprintf("column %q is named twice", name),
@@ -189,6 +192,9 @@ func (c *csvLog) header(problem csvProblem) bool {
 		problem(line, 1, CodeBadHeader, "the log is neither JSON Lines nor CSV with a header row",
 			fmt.Sprintf(`The first line does not start with "{", so the log was read as CSV, but that line names none of the fields. A CSV log starts with a header row naming its columns, such as case,type,on,programme,reason; a JSON Lines log has one JSON object a line. Add the header row, or correct the first line.`))
 		return false
+	}
+	for _, f := range unknown {
+		f()
 	}
 	ok := true
 	for _, need := range []int{fCase, fType, fOn} {
