@@ -125,20 +125,16 @@ func required(t Type, f int) bool {
 func (r *reader) decode(ev *rawEvent, lenient bool, out *rec) bool {
 	*out = rec{line: int32(r.line), cas: -1, next: -1}
 	f := &ev.f
-	bad := false
+	r.bad, r.who = false, nil
 	// The case id first, so that later problems can name it.
-	who := ""
 	caseOK := false
 	if c := &f[fCase]; c.present && c.kind == kindText {
 		if validCaseID(c.text) {
 			caseOK = true
-			who = string(c.text)
+			r.who = c.text
 		}
 	}
-	problem := func(col int, code, summary, detail string) {
-		bad = true
-		r.add(r.line, col, diag.Error, code, who, summary, detail)
-	}
+	problem := r.problem
 	// The type.
 	var t Type
 	typeOK := false
@@ -203,8 +199,8 @@ func (r *reader) decode(ev *rawEvent, lenient bool, out *rec) bool {
 		if c.kind == kindNull {
 			continue // absent; required fields are checked below
 		}
-		if !r.field(out, i, c, lenient, problem) {
-			bad = true
+		if !r.field(out, i, c, lenient) {
+			r.bad = true
 		}
 	}
 	// Required fields of the type.
@@ -215,12 +211,12 @@ func (r *reader) decode(ev *rawEvent, lenient bool, out *rec) bool {
 					fmt.Sprintf("Line %d is %s %s event, which %s. Add %q.", r.line, article(string(t)), t, describeFields(t), fieldNames[i]))
 			}
 		}
-		if t == VictimSupported && !bad && out.victims == 0 && out.children == 0 {
+		if t == VictimSupported && !r.bad && out.victims == 0 && out.children == 0 {
 			problem(1, CodeBadValue, "victim-supported event supports no one",
 				fmt.Sprintf("Line %d records support for 0 victims and 0 children. Give how many victims (and children) support began for.", r.line))
 		}
 	}
-	if bad {
+	if r.bad {
 		return false
 	}
 	idx, ok := r.caseIndex(f[fCase].text)
@@ -233,8 +229,9 @@ func (r *reader) decode(ev *rawEvent, lenient bool, out *rec) bool {
 
 // field decodes one type-specific field into out. It reports whether the
 // field is good.
-func (r *reader) field(out *rec, i int, c *rawField, lenient bool, problem func(col int, code, summary, detail string)) bool {
+func (r *reader) field(out *rec, i int, c *rawField, lenient bool) bool {
 	name := fieldNames[i]
+	problem := r.problem
 	wantText := func(what string) bool {
 		if c.kind != kindText {
 			problem(c.col, CodeWrongType, fmt.Sprintf("%q must be text", name),
@@ -243,12 +240,12 @@ func (r *reader) field(out *rec, i int, c *rawField, lenient bool, problem func(
 		}
 		return true
 	}
-	wantNumber := func(what string) bool {
+	wantNumber := func(what func() string) bool {
 		if c.kind == kindNumber || (lenient && c.kind == kindText) {
 			return true
 		}
 		problem(c.col, CodeWrongType, fmt.Sprintf("%q must be a number", name),
-			fmt.Sprintf("Line %d gives %q as %s. Give %s, without quotes.", r.line, name, c.kind, what))
+			fmt.Sprintf("Line %d gives %q as %s. Give %s, without quotes.", r.line, name, c.kind, what()))
 		return false
 	}
 	switch i {
@@ -299,7 +296,7 @@ func (r *reader) field(out *rec, i int, c *rawField, lenient bool, problem func(
 			return false
 		}
 	case fVictims, fChildren:
-		if !wantNumber(fmt.Sprintf("a whole number from 0 to %d", MaxPeople)) {
+		if !wantNumber(func() string { return fmt.Sprintf("a whole number from 0 to %d", MaxPeople) }) {
 			return false
 		}
 		n, err := strconv.Atoi(string(c.text))
@@ -314,7 +311,7 @@ func (r *reader) field(out *rec, i int, c *rawField, lenient bool, problem func(
 			out.children = uint16(n)
 		}
 	case fValue:
-		if !wantNumber(fmt.Sprintf("the score as a number from 0 to %d", MaxScore)) {
+		if !wantNumber(func() string { return fmt.Sprintf("the score as a number from 0 to %d", MaxScore) }) {
 			return false
 		}
 		v, err := strconv.ParseFloat(string(c.text), 64)
@@ -326,6 +323,17 @@ func (r *reader) field(out *rec, i int, c *rawField, lenient bool, problem func(
 		out.value = v
 	}
 	return true
+}
+
+// problem records an error on the current line, naming its case when the
+// line has a good case id.
+func (r *reader) problem(col int, code, summary, detail string) {
+	r.bad = true
+	who := ""
+	if r.who != nil {
+		who = string(r.who)
+	}
+	r.add(r.line, col, diag.Error, code, who, summary, detail)
 }
 
 // shownNumber shows a number from the log, or "a value" for anything that

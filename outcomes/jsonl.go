@@ -92,14 +92,16 @@ type lineProblem struct {
 // reused from line to line and is not safe for concurrent use.
 type jsonLine struct {
 	dec  *jsontext.Decoder
+	opts []jsontext.Options
 	src  bytes.Reader
 	buf  []byte   // decoded strings of the current line
+	name []byte   // the field name being read
 	offs [][2]int // where each field's text is in buf
 }
 
 func newJSONLine() *jsonLine {
-	j := &jsonLine{}
-	j.dec = jsontext.NewDecoder(&j.src)
+	j := &jsonLine{opts: []jsontext.Options{jsontext.AllowDuplicateNames(false), jsontext.AllowInvalidUTF8(false)}}
+	j.dec = jsontext.NewDecoder(&j.src, j.opts...)
 	return j
 }
 
@@ -111,7 +113,7 @@ func (j *jsonLine) parse(line []byte, ev *rawEvent, unknown func(name []byte, co
 	*ev = rawEvent{}
 	j.buf = j.buf[:0]
 	j.src.Reset(line)
-	j.dec.Reset(&j.src, jsontext.AllowDuplicateNames(false), jsontext.AllowInvalidUTF8(false))
+	j.dec.Reset(&j.src, j.opts...)
 	col := func(off int64) int { return runeColumn(line, int(off)) }
 	syntax := func(err error) (lineProblem, bool) {
 		var se *jsontext.SyntacticError
@@ -155,8 +157,8 @@ func (j *jsonLine) parse(line []byte, ev *rawEvent, unknown func(name []byte, co
 			return syntax(err)
 		}
 		nameOff := j.dec.InputOffset() - int64(len(name))
-		var nb [32]byte
-		nameText, err := jsontext.AppendUnquote(nb[:0], name)
+		nameText, err := jsontext.AppendUnquote(j.name[:0], name)
+		j.name = nameText
 		if err != nil {
 			return syntax(err)
 		}

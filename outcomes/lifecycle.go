@@ -47,26 +47,16 @@ func (st Stage) String() string {
 // Ended reports whether the case's programme has ended.
 func (st Stage) Ended() bool { return st >= StageCompleted }
 
-// caseState is everything remembered about one case: 96 bytes, plus an
-// entry for each score instrument after the first.
+// caseState is everything remembered about one case: 56 bytes, plus
+// victimState for a case with victims and scoreSlot for each score
+// instrument it has.
 type caseState struct {
-	// the lifecycle
-	stage     Stage
-	started   bool   // a started event was handed on
-	missing   Stage  // a stage an earlier event found missing, reported once
-	prog      uint16 // the allocated programme's index + 1
 	referLine int32
 	allocLine int32
 	stageLine int32
 	stageOn   referral.Date
-	// victims in service: how many, the sum of their start days, the line
-	// of the first open victim-supported event (0 when none is open) and
-	// the line of the last victim-exited event.
-	openVictims int32
-	supportLine int32
-	exitLine    int32
-	openDays    int64
-	score       scoreSlot // the case's first instrument
+	victims   int32 // index + 1 of the case's victimState; 0 for none
+	score     int32 // index + 1 of the case's first scoreSlot; 0 for none
 
 	// ordering (order.go)
 	pend, pendTail int32
@@ -74,9 +64,24 @@ type caseState struct {
 	lru            int32
 	pendMax        referral.Date
 	wOn            referral.Date
-	wRank          int8
-	hasW           bool
-	held           bool
+
+	prog    uint16 // the allocated programme's index + 1
+	stage   Stage
+	missing Stage // a stage an earlier event found missing, reported once
+	wRank   int8
+	started bool // a started event was handed on
+	hasW    bool
+	held    bool
+}
+
+// victimState is a case's victims in service: how many, the sum of their
+// start days, the line of the first open victim-supported event (0 when
+// none is open) and the line of the last victim-exited event.
+type victimState struct {
+	open        int64
+	openDays    int64
+	supportLine int32
+	exitLine    int32
 }
 
 // scoreSlot remembers one instrument's pre score for a case.
@@ -84,7 +89,7 @@ type scoreSlot struct {
 	pre      float64
 	preLine  int32
 	postLine int32
-	instr    uint16 // instrument index + 1; 0 for an unused slot
+	instr    uint16 // instrument index + 1
 }
 
 func (cs *caseState) init(held bool) {
@@ -137,12 +142,12 @@ func (r *reader) deliver(cs *caseState, e *rec) {
 		return
 	}
 	before := r.errorsSoFar()
-	ev := r.toEvent(e)
-	eff := r.advance(cs, e, &ev)
+	r.out = r.toEvent(e)
+	eff := r.advance(cs, e, &r.out)
 	if r.hadError(before) {
 		return
 	}
-	if err := r.sink.event(&ev, cs, eff); err != nil {
+	if err := r.sink.event(&r.out, cs, eff); err != nil {
 		r.callbackError(int(e.line), err)
 	}
 }
@@ -193,22 +198,24 @@ func (r *reader) advance(cs *caseState, e *rec, ev *Event) effect {
 	}
 	switch t {
 	case VictimSupported:
-		cs.openVictims += int32(e.victims)
-		cs.openDays += int64(e.victims) * int64(e.on.Days())
-		if cs.supportLine == 0 {
-			cs.supportLine = e.line
+		vs := r.victimsOf(cs)
+		vs.open += int64(e.victims)
+		vs.openDays += int64(e.victims) * int64(e.on.Days())
+		if vs.supportLine == 0 {
+			vs.supportLine = e.line
 		}
 	case VictimExited:
-		if cs.supportLine == 0 {
+		vs := r.victimsOf(cs)
+		if vs.supportLine == 0 {
 			detail := fmt.Sprintf("Line %d says case %s's victims left the service on %s, but no victim of the case is in service then: the case has no victim-supported event dated on or before it. %s Add the victim-supported event, or correct the dates, or remove this line.", line, ev.Case, ev.On, sortedOrder)
-			if cs.exitLine > 0 {
-				detail = fmt.Sprintf("Line %d says case %s's victims left the service on %s, but they already left (line %d) and no victim-supported event of the case is dated between the two. Remove one of the two lines, or add the victim-supported event between them.", line, ev.Case, ev.On, cs.exitLine)
+			if vs.exitLine > 0 {
+				detail = fmt.Sprintf("Line %d says case %s's victims left the service on %s, but they already left (line %d) and no victim-supported event of the case is dated between the two. Remove one of the two lines, or add the victim-supported event between them.", line, ev.Case, ev.On, vs.exitLine)
 			}
 			add(diag.Error, CodeUnexpected, "victim-exited with no victim in service; expected a victim-supported event before it", detail)
 		}
-		eff.exitedVictims = int64(cs.openVictims)
-		eff.exitedDays = int64(cs.openVictims)*int64(e.on.Days()) - cs.openDays
-		cs.openVictims, cs.openDays, cs.supportLine, cs.exitLine = 0, 0, 0, e.line
+		eff.exitedVictims = vs.open
+		eff.exitedDays = vs.open*int64(e.on.Days()) - vs.openDays
+		vs.open, vs.openDays, vs.supportLine, vs.exitLine = 0, 0, 0, e.line
 	case Score:
 		eff = r.score(cs, e, ev)
 	}
@@ -294,11 +301,23 @@ func (r *reader) checkProgramme(cs *caseState, e *rec, ev *Event) {
 	}
 }
 
-// slot returns the score state of an instrument for a case.
+// victimsOf returns a case's victim state, making it on first use.
+func (r *reader) victimsOf(cs *caseState) *victimState {
+	if cs.victims == 0 {
+		cs.victims = r.victims.grow() + 1
+	}
+	return r.victims.at(cs.victims - 1)
+}
+
+// slot returns the score state of an instrument for a case: the first
+// instrument's in a chunk, any other's in a map.
 func (r *reader) slot(cs *caseState, e *rec) *scoreSlot {
-	if cs.score.instr == 0 || cs.score.instr == e.instr {
-		cs.score.instr = e.instr
-		return &cs.score
+	if cs.score == 0 {
+		cs.score = r.slots.grow() + 1
+		r.slots.at(cs.score - 1).instr = e.instr
+	}
+	if sc := r.slots.at(cs.score - 1); sc.instr == e.instr {
+		return sc
 	}
 	k := uint64(e.cas)<<16 | uint64(e.instr)
 	sc := r.scores[k]

@@ -2,6 +2,7 @@ package outcomes
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 
 	"github.com/saferpath/pathway/referral"
@@ -94,26 +95,28 @@ func (r *reader) alloc() int32 {
 	r.inUse++
 	if r.free >= 0 {
 		i := r.free
-		r.free = r.pool[i].next
+		r.free = r.pool.at(i).next
 		return i
 	}
-	r.pool = append(r.pool, rec{})
-	return int32(len(r.pool) - 1)
+	if r.inUse > MaxHeldEvents {
+		r.large("the log has too many events to put in order", fmt.Sprintf("At most %d events are held to be put in order. Sort the log by date (or by case, then date) and run again: a sorted log is read without holding its events.", MaxHeldEvents))
+	}
+	return r.pool.grow()
 }
 
 func (r *reader) release(i int32) {
 	r.inUse--
-	r.pool[i].next = r.free
+	r.pool.at(i).next = r.free
 	r.free = i
 }
 
 // push appends rec i to its case's pending or held list.
 func (cs *caseState) push(r *reader, i int32) {
-	r.pool[i].next = -1
+	r.pool.at(i).next = -1
 	if cs.npend == 0 {
 		cs.pend = i
 	} else {
-		r.pool[cs.pendTail].next = i
+		r.pool.at(cs.pendTail).next = i
 	}
 	cs.pendTail = i
 	cs.npend++
@@ -121,7 +124,7 @@ func (cs *caseState) push(r *reader, i int32) {
 
 // add takes one good event in.
 func (r *reader) addEvent(e *rec) {
-	cs := &r.cases[e.cas]
+	cs := r.cases.at(e.cas)
 	if e.on.After(r.maxOn) {
 		r.maxOn = e.on
 	}
@@ -130,7 +133,7 @@ func (r *reader) addEvent(e *rec) {
 			return // already known late; nothing to find
 		}
 		i := r.alloc()
-		r.pool[i] = *e
+		*r.pool.at(i) = *e
 		cs.push(r, i)
 		return
 	}
@@ -143,7 +146,7 @@ func (r *reader) addEvent(e *rec) {
 		r.flush(cs, e.on)
 	}
 	i := r.alloc()
-	r.pool[i] = *e
+	*r.pool.at(i) = *e
 	cs.push(r, i)
 	if cs.npend == 1 || cs.pendMax.Before(e.on) {
 		cs.pendMax = e.on
@@ -159,7 +162,7 @@ func (r *reader) idle() {
 	for r.lruHead < len(r.lru) && r.lru[r.lruHead].line < cut {
 		en := r.lru[r.lruHead]
 		r.lruHead++
-		cs := &r.cases[en.cas]
+		cs := r.cases.at(en.cas)
 		if cs.lru != en.line || cs.held || cs.npend == 0 {
 			continue // the case had a later line, or nothing waits
 		}
@@ -181,19 +184,19 @@ func (r *reader) idle() {
 // (all of them when until is zero).
 func (r *reader) flush(cs *caseState, until referral.Date) {
 	r.scratch = r.scratch[:0]
-	for i := cs.pend; cs.npend > 0 && i >= 0; i = r.pool[i].next {
+	for i := cs.pend; cs.npend > 0 && i >= 0; i = r.pool.at(i).next {
 		r.scratch = append(r.scratch, i)
 		if i == cs.pendTail {
 			break
 		}
 	}
 	if len(r.scratch) > 1 {
-		slices.SortFunc(r.scratch, func(a, b int32) int { return r.pool[a].compare(&r.pool[b]) })
+		slices.SortFunc(r.scratch, func(a, b int32) int { return r.pool.at(a).compare(r.pool.at(b)) })
 	}
 	cs.npend = 0
 	keep := r.scratch[:0]
 	for _, i := range r.scratch {
-		e := &r.pool[i]
+		e := r.pool.at(i)
 		if !until.IsZero() && !e.on.Before(until) {
 			keep = append(keep, i)
 			continue
@@ -204,8 +207,8 @@ func (r *reader) flush(cs *caseState, until referral.Date) {
 	}
 	for _, i := range keep {
 		cs.push(r, i)
-		if cs.npend == 1 || cs.pendMax.Before(r.pool[i].on) {
-			cs.pendMax = r.pool[i].on
+		if cs.npend == 1 || cs.pendMax.Before(r.pool.at(i).on) {
+			cs.pendMax = r.pool.at(i).on
 		}
 	}
 }
@@ -221,7 +224,7 @@ func (r *reader) late(cs *caseState, e *rec) {
 	cs.held = true
 	for cs.npend > 0 {
 		i := cs.pend
-		cs.pend = r.pool[i].next
+		cs.pend = r.pool.at(i).next
 		cs.npend--
 		r.release(i)
 	}
@@ -229,8 +232,8 @@ func (r *reader) late(cs *caseState, e *rec) {
 
 // finish hands on everything still waiting, case by case.
 func (r *reader) finish() {
-	for c := range r.cases {
-		cs := &r.cases[c]
+	for c := int32(0); c < int32(r.cases.n); c++ {
+		cs := r.cases.at(c)
 		if cs.npend > 0 {
 			r.flush(cs, referral.Date{})
 		}

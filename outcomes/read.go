@@ -113,16 +113,17 @@ type reader struct {
 	stopped  bool
 	tooLarge bool
 
-	caseIdx map[string]int32
-	ids     []string // case ids by index
-	cases   []caseState
+	ids     *idTable // case ids
+	cases   chunks[caseState]
+	victims chunks[victimState]
+	slots   chunks[scoreSlot]
 	progIdx map[string]uint16
 	progs   []string
 	instIdx map[string]uint16
 	insts   []string
 	scores  map[uint64]*scoreSlot // second and later instruments of a case
 
-	pool      []rec
+	pool      chunks[rec]
 	free      int32
 	inUse     int
 	scratch   []int32
@@ -132,14 +133,18 @@ type reader struct {
 	lateCases map[int32]bool
 	anyLate   bool
 
-	raw  rawEvent
-	ev   rec
-	json *jsonLine
+	raw     rawEvent
+	ev      rec
+	json    *jsonLine
+	out     Event  // the event handed on; reused
+	bad     bool   // the current line has an error
+	who     []byte // the current line's case id, when good
+	unknown func(name []byte, col int)
 }
 
 func newReader(name string, cfg *config, s sink) *reader {
 	r := &reader{name: name, cfg: cfg, sink: s, reasons: newReasonTable(cfg.reasons),
-		caseIdx: map[string]int32{}, progIdx: map[string]uint16{}, instIdx: map[string]uint16{},
+		ids: newIDTable(), progIdx: map[string]uint16{}, instIdx: map[string]uint16{},
 		lateCases: map[int32]bool{}}
 	r.reset()
 	return r
@@ -149,12 +154,14 @@ func newReader(name string, cfg *config, s sink) *reader {
 // new pass.
 func (r *reader) reset() {
 	r.problems, r.unlisted, r.line, r.stopped, r.tooLarge = nil, 0, 0, false, false
-	clear(r.cases)
-	for c := range r.cases {
-		r.cases[c].init(r.lateCases[int32(c)])
+	for c := int32(0); c < int32(r.cases.n); c++ {
+		r.cases.at(c).init(r.lateCases[c])
 	}
+	r.victims.reset()
+	r.slots.reset()
 	r.scores = map[uint64]*scoreSlot{}
-	r.pool, r.free, r.inUse = r.pool[:0], -1, 0
+	r.pool.reset()
+	r.free, r.inUse = -1, 0
 	r.maxOn = referral.Date{}
 	r.lru, r.lruHead = r.lru[:0], 0
 }
@@ -268,12 +275,11 @@ func (r *reader) jsonLine(line []byte) {
 	if len(bytes.TrimSpace(line)) == 0 {
 		return
 	}
-	unknown := func(name []byte, col int) {
-		r.add(r.line, col, diag.Error, CodeUnknownField, "", "unknown field "+shown(name),
-			fmt.Sprintf("Line %d has a field %s, which events do not have.%s Events have %s.", r.line, shown(name), didYouMeanSafe(string(name), fieldNames), quotedFields()))
+	if r.unknown == nil {
+		r.unknown = r.unknownField
 	}
 	nBefore := r.errorsSoFar()
-	p, ok := r.json.parse(line, &r.raw, unknown)
+	p, ok := r.json.parse(line, &r.raw, r.unknown)
 	if !ok {
 		r.add(r.line, p.col, diag.Error, p.code, "", p.summary, p.detail)
 		return
@@ -282,6 +288,12 @@ func (r *reader) jsonLine(line []byte) {
 	if good && !r.hadError(nBefore) {
 		r.addEvent(&r.ev)
 	}
+}
+
+// unknownField reports a field events do not have.
+func (r *reader) unknownField(name []byte, col int) {
+	r.add(r.line, col, diag.Error, CodeUnknownField, "", "unknown field "+shown(name),
+		fmt.Sprintf("Line %d has a field %s, which events do not have.%s Events have %s.", r.line, shown(name), didYouMeanSafe(string(name), fieldNames), quotedFields()))
 }
 
 func (r *reader) passCSV(br *bufio.Reader) {
@@ -320,19 +332,16 @@ func (r *reader) errorsSoFar() int { return len(r.problems) + r.unlisted }
 
 // caseIndex interns a case id.
 func (r *reader) caseIndex(id []byte) (int32, bool) {
-	if i, ok := r.caseIdx[string(id)]; ok {
+	if i, ok := r.ids.find(id); ok {
 		return i, true
 	}
-	if len(r.ids) >= MaxCases {
+	if r.ids.len() >= MaxCases {
 		r.large("the log has too many cases", fmt.Sprintf("A log may hold at most %d cases. Split it by year.", MaxCases))
 		return 0, false
 	}
-	s := string(id)
-	i := int32(len(r.ids))
-	r.caseIdx[s] = i
-	r.ids = append(r.ids, s)
-	r.cases = append(r.cases, caseState{})
-	r.cases[i].init(r.mode == modeHoldAll)
+	i := r.ids.add(id)
+	r.cases.grow()
+	r.cases.at(i).init(r.mode == modeHoldAll)
 	return i, true
 }
 
@@ -405,18 +414,23 @@ func (r *reader) result() diag.List {
 
 // toEvent makes the Event of a rec; its strings are shared, not copied.
 func (r *reader) toEvent(e *rec) Event {
-	ev := Event{Line: int(e.line), Case: r.ids[e.cas], Type: types[e.typ], On: e.on,
-		Victims: int(e.victims), Children: int(e.children), Phase: phaseOf(e.phase), Value: e.value}
-	if e.prog > 0 {
-		ev.Programme = r.progs[e.prog-1]
+	return Event{Line: int(e.line), Case: r.ids.id(e.cas), Type: types[e.typ], On: e.on,
+		Victims: int(e.victims), Children: int(e.children), Phase: phaseOf(e.phase), Value: e.value,
+		Programme: r.idText(r.progs, e.prog), Instrument: r.idText(r.insts, e.instr), Reason: r.reasonOf(e)}
+}
+
+func (r *reader) idText(list []string, i uint16) string {
+	if i == 0 {
+		return ""
 	}
-	if e.instr > 0 {
-		ev.Instrument = r.insts[e.instr-1]
+	return list[i-1]
+}
+
+func (r *reader) reasonOf(e *rec) Reason {
+	if types[e.typ] != Withdrawn {
+		return ""
 	}
-	if ev.Type == Withdrawn {
-		ev.Reason = r.reasons.codes[e.reason].Code
-	}
-	return ev
+	return r.reasons.codes[e.reason].Code
 }
 
 // callbackError records an error from the sink.

@@ -179,7 +179,7 @@ func Compute(name string, r io.Reader, p Period, opts ...Option) (*Report, diag.
 		return nil, problems
 	}
 	rep := t.report()
-	rep.Cases = len(rd.ids)
+	rep.Cases = rd.ids.len()
 	return rep, problems
 }
 
