@@ -16,7 +16,10 @@ import (
 	"github.com/saferpath/pathway/referral"
 )
 
-func init() { commands = append(commands, newReportCmd) }
+func init() {
+	commands = append(commands, newReportCmd)
+	schemas["events"] = outcomes.Schema
+}
 
 func newReportCmd() *cobra.Command {
 	var period, from, to, format, rules, input string
@@ -233,10 +236,27 @@ func openEvents(cmd *cobra.Command, name string) (in io.Reader, done func(), err
 		return file, func() { _ = file.Close() }, nil
 	}
 	r := progressbar.NewReader(file, bar)
-	return &r, func() {
+	return &seekableProgress{Reader: &r, file: file, bar: bar}, func() {
 		_ = bar.Clear()
 		_ = file.Close()
 	}, nil
+}
+
+// seekableProgress reads a file through a progress bar and can still seek,
+// so that a log out of date order is read a second time rather than held
+// in memory; the bar starts again with it.
+type seekableProgress struct {
+	io.Reader
+	file *os.File
+	bar  *progressbar.ProgressBar
+}
+
+func (s *seekableProgress) Seek(off int64, whence int) (int64, error) {
+	n, err := s.file.Seek(off, whence)
+	if err == nil && whence == io.SeekStart {
+		_ = s.bar.Set64(n)
+	}
+	return n, err
 }
 
 func progress(file *os.File, stderr io.Writer) *progressbar.ProgressBar {
