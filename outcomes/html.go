@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/saferpath/pathway/referral"
 )
@@ -25,11 +26,11 @@ func (r *Report) WriteHTML(w io.Writer) error {
 // Trend chart geometry, in SVG user units.
 const (
 	chartWidth  = 760.0
-	trendHeight = 340.0
-	trendLeft   = 56.0
+	trendHeight = 400.0
+	trendLeft   = 64.0
 	trendRight  = 12.0
-	trendTop    = 64.0
-	trendBottom = 56.0
+	trendTop    = 112.0
+	trendBottom = 80.0
 )
 
 // PageBackground is the HTML report's background colour behind the charts.
@@ -125,9 +126,9 @@ type trendTick struct {
 }
 
 type trendGroup struct {
-	Label  string
-	LabelX float64
-	Bars   []trendBar
+	Label, Sub string // "Q1" and the year, "2023/24"
+	LabelX     float64
+	Bars       []trendBar
 }
 
 type trendBar struct {
@@ -235,7 +236,11 @@ func trend(r *Report) trendChart {
 	groupW := (c.PlotRight - c.PlotLeft) / n
 	barW := groupW * 0.8 / float64(len(trendSeries))
 	for i, q := range r.Quarters {
-		g := trendGroup{Label: q.Period.Label, LabelX: round1(c.PlotLeft + groupW*(float64(i)+0.5))}
+		label, sub := q.Period.Label, ""
+		if y, qn, ok := strings.Cut(label, "-"); ok {
+			label, sub = qn, y
+		}
+		g := trendGroup{Label: label, Sub: sub, LabelX: round1(c.PlotLeft + groupW*(float64(i)+0.5))}
 		for j, s := range trendSeries {
 			v := quarterValue(q, s.id)
 			h := plotH * float64(v) / top
@@ -248,9 +253,10 @@ func trend(r *Report) trendChart {
 		}
 		c.Groups = append(c.Groups, g)
 	}
-	// The legend: two rows of two, so that it fits a narrow screen.
+	// The legend: two rows of two, spaced for the larger text of a narrow
+	// screen.
 	for j, s := range trendSeries {
-		c.Legend = append(c.Legend, trendLegend{X: c.PlotLeft + float64(j%2)*330, Y: 8 + float64(j/2)*26, Colour: s.colour, Title: shortTitle(s.id)})
+		c.Legend = append(c.Legend, trendLegend{X: 8 + float64(j%2)*360, Y: 6 + float64(j/2)*40, Colour: s.colour, Title: shortTitle(s.id)})
 	}
 	c.Summary = "Referrals, assessments, starts and completions in each quarter of the period, as bars. The table of quarters below gives every figure."
 	return c
@@ -336,6 +342,7 @@ footer { margin-top: 32px; font-size: 0.85rem; color: #3f4952; }
   ol.funnel .name { grid-column: 1 / -1; }
   svg text { font-size: 30px; }
   svg text.small { font-size: 26px; }
+  svg text.value { display: none; }
   table { font-size: 0.85rem; }
 }
 @page { size: A4; margin: 16mm 14mm; }
@@ -385,7 +392,7 @@ footer { margin-top: 32px; font-size: 0.85rem; color: #3f4952; }
 <figcaption id="trend-caption">{{.Trend.Summary}}</figcaption>
 <svg id="trend" data-chart="trend" viewBox="0 0 {{.Trend.Width}} {{.Trend.Height}}" role="img" aria-labelledby="trend-title" aria-describedby="trend-caption quarters" xmlns="http://www.w3.org/2000/svg">
 {{- range .Trend.Legend}}
-<rect x="{{.X}}" y="{{.Y}}" width="16" height="16" fill="{{.Colour}}"/><text x="{{.X}}" dx="24" y="{{.Y}}" dy="14">{{.Title}}</text>
+<rect x="{{.X}}" y="{{.Y}}" width="24" height="24" fill="{{.Colour}}"/><text x="{{.X}}" dx="34" y="{{.Y}}" dy="19">{{.Title}}</text>
 {{- end}}
 {{- range .Trend.Ticks}}
 <line class="grid" x1="{{$.Trend.PlotLeft}}" x2="{{$.Trend.PlotRight}}" y1="{{.Y}}" y2="{{.Y}}"/><text class="small" x="{{$.Trend.PlotLeft}}" dx="-6" y="{{.Y}}" dy="5" text-anchor="end">{{.Label}}</text>
@@ -394,9 +401,10 @@ footer { margin-top: 32px; font-size: 0.85rem; color: #3f4952; }
 {{- range .Trend.Groups}}
 {{- range .Bars}}
 <rect data-quarter="{{.Quarter}}" data-metric="{{.ID}}" data-value="{{.Value}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}" fill="{{.Colour}}"><title>{{.Quarter}}, {{.Title}}: {{.Value}}</title></rect>
-{{- if $.Trend.ShowValues}}<text class="small" x="{{.TextX}}" y="{{.TextY}}" text-anchor="middle">{{.Value}}</text>{{end}}
+{{- if $.Trend.ShowValues}}<text class="small value" x="{{.TextX}}" y="{{.TextY}}" text-anchor="middle">{{.Value}}</text>{{end}}
 {{- end}}
-<text x="{{.LabelX}}" y="{{$.Trend.Base}}" dy="26" text-anchor="middle">{{.Label}}</text>
+<text x="{{.LabelX}}" y="{{$.Trend.Base}}" dy="30" text-anchor="middle">{{.Label}}</text>
+{{- if .Sub}}<text class="small" x="{{.LabelX}}" y="{{$.Trend.Base}}" dy="62" text-anchor="middle">{{.Sub}}</text>{{end}}
 {{- end}}
 </svg>
 </figure>
