@@ -211,7 +211,7 @@ func (r *reader) decode(ev *rawEvent, lenient bool, out *rec) bool {
 					fmt.Sprintf("Line %d is %s %s event, which %s. Add %q.", r.line, article(string(t)), t, describeFields(t), fieldNames[i]))
 			}
 		}
-		if t == VictimSupported && !r.bad && out.victims == 0 && out.children == 0 {
+		if t == VictimSupported && !r.bad && out.aux == 0 {
 			problem(1, CodeBadValue, "victim-supported event supports no one",
 				fmt.Sprintf("Line %d records support for 0 victims and 0 children. Give how many victims (and children) support began for.", r.line))
 		}
@@ -306,9 +306,9 @@ func (r *reader) field(out *rec, i int, c *rawField, lenient bool) bool {
 			return false
 		}
 		if i == fVictims {
-			out.victims = uint16(n)
+			out.aux |= uint32(n)
 		} else {
-			out.children = uint16(n)
+			out.aux |= uint32(n) << 16
 		}
 	case fValue:
 		if !wantNumber(func() string { return fmt.Sprintf("the score as a number from 0 to %d", MaxScore) }) {
@@ -320,7 +320,7 @@ func (r *reader) field(out *rec, i int, c *rawField, lenient bool) bool {
 				fmt.Sprintf("Line %d gives \"value\" as %s. Give the score as a number from 0 to %d.", r.line, shownNumber(c.text), MaxScore))
 			return false
 		}
-		out.value = v
+		r.value = v
 	}
 	return true
 }

@@ -47,8 +47,8 @@ func TestReadEventsDecodes(t *testing.T) {
 			Event{Case: "C-1", Type: VictimSupported, On: d("2023-05-03"), Victims: 2}},
 		{"victim-supported with null children", `{"case": "C-1", "type": "victim-supported", "on": "2023-05-03", "victims": 1, "children": null}`,
 			Event{Case: "C-1", Type: VictimSupported, On: d("2023-05-03"), Victims: 1}},
-		{"score with decimals and exponent", `{"case":"C-1","type":"score","on":"2023-05-03","instrument":"mirabel","phase":"pre","value":1.25e1}`,
-			Event{Case: "C-1", Type: Score, On: d("2023-05-03"), Instrument: "mirabel", Phase: Pre, Value: 12.5}},
+		{"score with decimals and exponent", `{"case":"C-1","type":"score","on":"2023-05-03","instrument":"perpetrator-risk","phase":"pre","value":1.25e1}`,
+			Event{Case: "C-1", Type: Score, On: d("2023-05-03"), Instrument: "perpetrator-risk", Phase: Pre, Value: 12.5}},
 		{"escaped text", `{"case": "C\u002d1", "type": "victim-supported", "on": "2023-05-03", "victims": 1, "children": 3}`,
 			Event{Case: "C-1", Type: VictimSupported, On: d("2023-05-03"), Victims: 1, Children: 3}},
 		{"fields in any order, spaces and CRLF", "  { \"on\" : \"2023-05-03\" ,\t\"type\":\"victim-exited\", \"case\":\"C-1\" }\r",
@@ -197,7 +197,7 @@ func TestEventJSONRoundTrip(t *testing.T) {
 		{"allocated", Event{Case: "C-1", Type: Allocated, On: d, Programme: "cobi"}},
 		{"withdrawn", Event{Case: "C-1", Type: Withdrawn, On: d, Reason: ReasonCustody}},
 		{"victim-supported", Event{Case: "C-1", Type: VictimSupported, On: d, Victims: 0, Children: 2}},
-		{"score", Event{Case: "C-1", Type: Score, On: d, Instrument: "mirabel", Phase: Pre, Value: 0.1}},
+		{"score", Event{Case: "C-1", Type: Score, On: d, Instrument: "perpetrator-risk", Phase: Pre, Value: 0.1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -199,8 +199,8 @@ func (r *reader) advance(cs *caseState, e *rec, ev *Event) effect {
 	switch t {
 	case VictimSupported:
 		vs := r.victimsOf(cs)
-		vs.open += int64(e.victims)
-		vs.openDays += int64(e.victims) * int64(e.on.Days())
+		vs.open += int64(e.victims())
+		vs.openDays += int64(e.victims()) * int64(e.on.Days())
 		if vs.supportLine == 0 {
 			vs.supportLine = e.line
 		}

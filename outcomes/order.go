@@ -27,22 +27,26 @@ import (
 // the end, handing them on sorted. Otherwise (a pipe, or a receiver that
 // cannot start over) every case is held so from the start.
 
-// rec is one event in compact form: 40 bytes.
+// rec is one event in compact form: 28 bytes. A score's value is kept
+// beside it (reader.values), so that the events that are not scores do not
+// pay for it.
 type rec struct {
-	on       referral.Date
-	line     int32
-	cas      int32
-	next     int32 // the next rec in a case's list, or -1
-	typ      uint8 // index into types
-	phase    uint8
-	reason   uint8 // index into the reason table
-	_        uint8
-	prog     uint16 // programme index + 1; 0 for none
-	instr    uint16 // instrument index + 1; 0 for none
-	victims  uint16
-	children uint16
-	value    float64
+	on     referral.Date
+	line   int32
+	cas    int32
+	next   int32  // the next rec in a case's list, or -1
+	aux    uint32 // victims and children (16 bits each), or a score's value slot
+	prog   uint16 // programme index + 1; 0 for none
+	instr  uint16 // instrument index + 1; 0 for none
+	typ    uint8  // index into types
+	phase  uint8
+	reason uint8 // index into the reason table
+	_      uint8
 }
+
+func (e *rec) victims() int  { return int(e.aux & 0xffff) }
+func (e *rec) children() int { return int(e.aux >> 16) }
+func (e *rec) isScore() bool { return types[e.typ] == Score }
 
 const (
 	phaseNone uint8 = iota
@@ -105,6 +109,9 @@ func (r *reader) alloc() int32 {
 }
 
 func (r *reader) release(i int32) {
+	if e := r.pool.at(i); e.isScore() {
+		r.freeValues = append(r.freeValues, int32(e.aux))
+	}
 	r.inUse--
 	r.pool.at(i).next = r.free
 	r.free = i
@@ -132,9 +139,7 @@ func (r *reader) addEvent(e *rec) {
 		if r.mode == modeScan {
 			return // already known late; nothing to find
 		}
-		i := r.alloc()
-		*r.pool.at(i) = *e
-		cs.push(r, i)
+		r.store(e, cs)
 		return
 	}
 	if cs.hasW && (e.on.Before(cs.wOn) || e.on == cs.wOn && e.rank() < int(cs.wRank)) {
@@ -145,14 +150,32 @@ func (r *reader) addEvent(e *rec) {
 	if cs.npend > 0 && cs.pendMax.Before(e.on) {
 		r.flush(cs, e.on)
 	}
-	i := r.alloc()
-	*r.pool.at(i) = *e
-	cs.push(r, i)
+	r.store(e, cs)
 	if cs.npend == 1 || cs.pendMax.Before(e.on) {
 		cs.pendMax = e.on
 	}
 	cs.lru = e.line
 	r.lru = append(r.lru, lruEntry{cas: e.cas, line: e.line})
+}
+
+// store keeps a copy of e, and its score value, at the end of its case's
+// list.
+func (r *reader) store(e *rec, cs *caseState) {
+	i := r.alloc()
+	p := r.pool.at(i)
+	*p = *e
+	if e.isScore() {
+		var v int32
+		if n := len(r.freeValues); n > 0 {
+			v = r.freeValues[n-1]
+			r.freeValues = r.freeValues[:n-1]
+		} else {
+			v = r.values.grow()
+		}
+		*r.values.at(v) = r.value
+		p.aux = uint32(v)
+	}
+	cs.push(r, i)
 }
 
 // idle hands on the pending events of cases that have had no line for

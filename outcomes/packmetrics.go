@@ -311,25 +311,42 @@ func packMetric(s metricSpec, when, over *engine.Program) Metric {
 		New: func(p Period) Measure { return &packMeasure{spec: s, when: when, over: over, period: p} }}
 }
 
-// packMeasure accumulates one pack metric over a report run.
+// packMeasure accumulates one pack metric over a report run. Its
+// session, environment and event are reused from event to event, so that
+// measuring allocates nothing.
 type packMeasure struct {
 	spec       metricSpec
 	when, over *engine.Program
 	period     Period
 	n, d       float64 // selected events (or the sum), and the rate's denominator
+	ev         Event
+	cv         CaseView
+	in         eventInput
+	env        engine.Env
+	sess       *engine.Session
 }
 
 func (m *packMeasure) Observe(e Event, c CaseView) error {
 	if !m.period.Contains(e.On) {
 		return nil
 	}
-	env := &engine.Env{Root: &eventInput{e: &e, c: &c}, Today: e.On, Index: -1}
+	if m.sess == nil {
+		m.in = eventInput{e: &m.ev, c: &m.cv}
+		m.env = engine.Env{Root: &m.in, Index: -1}
+		m.sess = engine.NewSession(&m.env)
+	}
+	m.ev, m.cv, m.env.Today = e, c, e.On
 	selected := func(p *engine.Program) (bool, error) {
-		res := p.Eval(env)
-		if res.Err != nil {
-			return false, fmt.Errorf("metric %s: %v", m.spec.ID, res.Err)
+		switch m.sess.Decide(p) {
+		case engine.True:
+			return true, nil
+		case engine.False:
+			return false, nil
 		}
-		return res.Outcome == engine.True, nil
+		if _, err := m.sess.Undecided(); err != nil {
+			return false, fmt.Errorf("metric %s: %v", m.spec.ID, err)
+		}
+		return false, nil // a filter that cannot decide selects nothing
 	}
 	ok, err := selected(m.when)
 	if err != nil {

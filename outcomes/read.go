@@ -123,15 +123,18 @@ type reader struct {
 	insts   []string
 	scores  map[uint64]*scoreSlot // second and later instruments of a case
 
-	pool      chunks[rec]
-	free      int32
-	inUse     int
-	scratch   []int32
-	maxOn     referral.Date
-	lru       []lruEntry
-	lruHead   int
-	lateCases map[int32]bool
-	anyLate   bool
+	pool       chunks[rec]
+	values     chunks[float64] // score values of the recs in pool
+	freeValues []int32
+	value      float64 // the score value of the line being read
+	free       int32
+	inUse      int
+	scratch    []int32
+	maxOn      referral.Date
+	lru        []lruEntry
+	lruHead    int
+	lateCases  map[int32]bool
+	anyLate    bool
 
 	raw     rawEvent
 	ev      rec
@@ -161,7 +164,8 @@ func (r *reader) reset() {
 	r.slots.reset()
 	r.scores = map[uint64]*scoreSlot{}
 	r.pool.reset()
-	r.free, r.inUse = -1, 0
+	r.values.reset()
+	r.free, r.inUse, r.freeValues = -1, 0, r.freeValues[:0]
 	r.maxOn = referral.Date{}
 	r.lru, r.lruHead = r.lru[:0], 0
 }
@@ -412,11 +416,24 @@ func (r *reader) result() diag.List {
 	return r.problems
 }
 
-// toEvent makes the Event of a rec; its strings are shared, not copied.
+// toEvent makes the Event of a stored rec; its strings are shared, not
+// copied.
 func (r *reader) toEvent(e *rec) Event {
-	return Event{Line: int(e.line), Case: r.ids.id(e.cas), Type: types[e.typ], On: e.on,
-		Victims: int(e.victims), Children: int(e.children), Phase: phaseOf(e.phase), Value: e.value,
+	victims, children := 0, 0
+	if types[e.typ] == VictimSupported {
+		victims, children = e.victims(), e.children()
+	}
+	return Event{Victims: victims, Children: children, Line: int(e.line), Case: r.ids.id(e.cas), Type: types[e.typ], On: e.on,
+		Phase: phaseOf(e.phase), Value: r.valueOf(e),
 		Programme: r.idText(r.progs, e.prog), Instrument: r.idText(r.insts, e.instr), Reason: r.reasonOf(e)}
+}
+
+// valueOf returns a stored score's value.
+func (r *reader) valueOf(e *rec) float64 {
+	if !e.isScore() {
+		return 0
+	}
+	return *r.values.at(int32(e.aux))
 }
 
 func (r *reader) idText(list []string, i uint16) string {
