@@ -143,7 +143,7 @@ func (r *reader) addEvent(e *rec) {
 		return
 	}
 	if cs.hasW && (e.on.Before(cs.wOn) || e.on == cs.wOn && e.rank() < int(cs.wRank)) {
-		r.late(cs, e)
+		r.lateLine(cs, e)
 		return
 	}
 	// A later date settles the days before it.
@@ -238,8 +238,8 @@ func (r *reader) flush(cs *caseState, until referral.Date) {
 
 // late handles a line that goes before events of its case already handed
 // on.
-func (r *reader) late(cs *caseState, e *rec) {
-	r.lateCases[e.cas] = true
+func (r *reader) lateLine(cs *caseState, e *rec) {
+	r.late.set(e.cas)
 	r.anyLate = true
 	if r.mode == modeStream {
 		r.mode = modeScan // hand nothing more on; find the rest
@@ -262,3 +262,15 @@ func (r *reader) finish() {
 		}
 	}
 }
+
+// bitset is a set of case indexes: a bit each.
+type bitset []uint64
+
+func (b *bitset) set(i int32) {
+	for int(i>>6) >= len(*b) {
+		*b = append(*b, 0)
+	}
+	(*b)[i>>6] |= 1 << (i & 63)
+}
+
+func (b bitset) has(i int32) bool { return int(i>>6) < len(b) && b[i>>6]&(1<<(i&63)) != 0 }

@@ -133,7 +133,7 @@ type reader struct {
 	maxOn      referral.Date
 	lru        []lruEntry
 	lruHead    int
-	lateCases  map[int32]bool
+	late       bitset // the cases with a late line
 	anyLate    bool
 
 	raw     rawEvent
@@ -148,7 +148,7 @@ type reader struct {
 func newReader(name string, cfg *config, s sink) *reader {
 	r := &reader{name: name, cfg: cfg, sink: s, reasons: newReasonTable(cfg.reasons),
 		ids: newIDTable(), progIdx: map[string]uint16{}, instIdx: map[string]uint16{},
-		lateCases: map[int32]bool{}}
+	}
 	r.reset()
 	return r
 }
@@ -158,7 +158,7 @@ func newReader(name string, cfg *config, s sink) *reader {
 func (r *reader) reset() {
 	r.problems, r.unlisted, r.line, r.stopped, r.tooLarge = nil, 0, 0, false, false
 	for c := int32(0); c < int32(r.cases.n); c++ {
-		r.cases.at(c).init(r.lateCases[c])
+		r.cases.at(c).init(r.late.has(c))
 	}
 	r.victims.reset()
 	r.slots.reset()
