@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/saferpath/pathway/diag"
 	"github.com/saferpath/pathway/referral"
 )
 
@@ -239,6 +240,15 @@ func (r *reader) flush(cs *caseState, until referral.Date) {
 // late handles a line that goes before events of its case already handed
 // on.
 func (r *reader) lateLine(cs *caseState, e *rec) {
+	if r.again {
+		// The second pass holds every case found late in the first, and
+		// hands the others on exactly as the first did, so this cannot
+		// happen; if it does, say so rather than miscount.
+		r.add(int(e.line), 1, diag.Error, CodeStopped, "", "the log could not be put in order",
+			"Reading the log a second time found a line out of place that the first reading did not. Sort the log by date and run again.")
+		r.stopped = true
+		return
+	}
 	r.late.set(e.cas)
 	r.anyLate = true
 	if r.mode == modeStream {

@@ -134,6 +134,7 @@ type reader struct {
 	lru        []lruEntry
 	lruHead    int
 	late       bitset // the cases with a late line
+	again      bool   // the second pass
 	anyLate    bool
 
 	raw     rawEvent
@@ -201,7 +202,7 @@ func (r *reader) read(src io.Reader, mustBeSure bool) diag.List {
 	}
 	r.sink.restart()
 	r.reset()
-	r.mode = modeStream
+	r.mode, r.again = modeStream, true
 	r.pass(src)
 	return r.result()
 }
