@@ -64,6 +64,11 @@ type Version struct {
 	Safeguarding *safeguarding.Policy
 	// Outcomes are the metrics outcomes.yaml adds to every report.
 	Outcomes []outcomes.Metric
+	// Reasons are the withdrawal reason codes outcomes.yaml lists, with
+	// their titles and aliases; outcomes.DefaultReasons when it lists none.
+	Reasons []outcomes.ReasonCode
+	// Instruments are the score instruments outcomes.yaml names.
+	Instruments []outcomes.Instrument
 }
 
 // Name returns the pack's name.
@@ -387,9 +392,11 @@ func loadVersion(fsys fs.FS, dir string, cfg config) (*Version, diag.List) {
 		v.Safeguarding = pol
 	}
 	if b, ok := data[OutcomesFile]; ok {
-		ms, errs := outcomes.ReadMetrics(file(OutcomesFile), b)
+		defs, errs := outcomes.ReadDefinitions(file(OutcomesFile), b)
 		problems = append(problems, errs...)
-		v.Outcomes = ms
+		if defs != nil {
+			v.Outcomes, v.Reasons, v.Instruments = defs.Metrics, defs.Reasons, defs.Instruments
+		}
 	}
 	problems = append(problems, v.checkIDs()...)
 	if !manifestOK {

@@ -1,15 +1,9 @@
 package outcomes
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"slices"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/saferpath/pathway/diag"
 	"github.com/saferpath/pathway/referral"
@@ -20,10 +14,18 @@ const (
 	// CodeReadError: the log could not be read (an I/O error, not a
 	// mistake in the events). The CLI exits 2 on it.
 	CodeReadError = "read-error"
-	// CodeLineTooLong: a line is longer than MaxLineBytes.
+	// CodeLineTooLong: a line (or CSV record) is longer than MaxLineBytes.
 	CodeLineTooLong = "line-too-long"
-	// CodeNotJSON: a line is not one JSON object.
+	// CodeNotJSON: a line of a JSON Lines log is not one JSON object.
 	CodeNotJSON = "not-json"
+	// CodeNotCSV: a row of a CSV log is not valid CSV (a stray or
+	// unclosed double quote).
+	CodeNotCSV = "not-csv"
+	// CodeBadHeader: a CSV log's header row does not name the fields an
+	// event needs, or the log is neither JSON Lines nor CSV.
+	CodeBadHeader = "bad-header"
+	// CodeBadRow: a CSV row with more cells than the header row.
+	CodeBadRow = "bad-row"
 	// CodeUnknownField: a field events do not have.
 	CodeUnknownField = "unknown-field"
 	// CodeDuplicateField: a field given twice on one line.
@@ -43,27 +45,39 @@ const (
 	// CodeBadCase: a case id that is empty, too long or has characters
 	// case ids do not have.
 	CodeBadCase = "bad-case"
-	// CodeBeforeReferral: an event for a case whose referred event has not
-	// come yet.
+	// CodeUnknownReason (a warning): a withdrawal reason that is neither a
+	// reason code nor one of its aliases. It counts as "other".
+	CodeUnknownReason = "unknown-reason"
+	// CodeBeforeReferral: an event of a case that, taking the case's
+	// events in date order, comes before the case's referred event.
 	CodeBeforeReferral = "before-referral"
-	// CodeOutOfOrder: an event dated before an earlier line of its case.
+	// CodeOutOfOrder is no longer raised: the lines of a log may come in
+	// any order (docs/events.md).
+	//
+	// Deprecated: kept so that code matching on it still compiles.
 	CodeOutOfOrder = "out-of-order"
-	// CodeUnexpected: an event that does not follow from the case's
-	// stage (allocated before assessed, completed before started, a
-	// programme event after the case ended, an exit with no one in
-	// service).
+	// CodeUnexpected: an event impossible at its place in its case's
+	// events taken in date order (completed before started, a programme
+	// event after the case ended, an exit with no one in service).
 	CodeUnexpected = "unexpected-event"
 	// CodeDuplicate: a stage or score given twice for a case.
 	CodeDuplicate = "duplicate-event"
 	// CodeDuplicateEnd: a second end (completed, partially-completed or
 	// withdrawn) for a case that already ended.
 	CodeDuplicateEnd = "duplicate-end"
+	// CodeProgrammeMismatch: an event that names a programme other than
+	// the one its case is allocated to, or names one for a case not
+	// allocated to any.
+	CodeProgrammeMismatch = "programme-mismatch"
 	// CodeNotCounted (a warning): an event that is valid but cannot count
 	// in a metric, such as a post score with no pre score.
 	CodeNotCounted = "not-counted"
 	// CodeTooManyProblems: more than MaxProblems problems; the rest are
 	// counted, not listed.
 	CodeTooManyProblems = "too-many-problems"
+	// CodeTooLarge: the log has more cases, more programme or instrument
+	// ids, or more lines to hold for reordering than the limits allow.
+	CodeTooLarge = "too-large"
 	// CodeStopped: reading stopped because the caller's function returned
 	// an error that is not a diagnostic.
 	CodeStopped = "stopped"
@@ -76,470 +90,281 @@ const (
 // memory.
 const MaxProblems = 1000
 
-// ReadEvents reads a JSON Lines event log from r, checks every event and
-// every case's lifecycle (see the package documentation), and calls fn for
-// each event that has no problem, in file order. name is the file name put
-// in problems' ranges.
-//
-// Memory holds a small state for each case, never the events. The event
-// passed to fn is a copy; its strings stay valid after fn returns.
-//
-// If fn returns a *diag.Diagnostic or a diag.List (or an error wrapping
-// one), its problems are added to the result, with the event's file and
-// line filled in where their range is empty, and reading goes on. Any other
-// error from fn stops reading and is returned as a problem with code
-// CodeStopped.
-//
-// The result holds every problem found, sorted by line; it may hold
-// warnings only. Use its HasErrors (or Err) to decide. An I/O error is a
-// problem with code CodeReadError.
-func ReadEvents(name string, r io.Reader, fn func(Event) error) diag.List {
-	s := newScanner(name)
-	return s.run(r, func(e Event, _ *caseState, _ effect) error {
-		if fn == nil {
-			return nil
-		}
-		return fn(e)
-	})
-}
-
-// fieldNames lists every field an event can have, for "did you mean".
-var fieldNames = []string{"case", "type", "on", "programme", "reason", "victims", "children", "instrument", "phase", "value"}
-
 // fieldsOf returns the fields beyond case, type and on that an event of
 // type t may have.
-func fieldsOf(t Type) []string {
+func fieldsOf(t Type) []int {
 	switch t {
 	case Allocated:
-		return []string{"programme"}
+		return []int{fProgramme}
+	case Started, SessionAttended, Completed, PartiallyCompleted:
+		return []int{fProgramme}
 	case Withdrawn:
-		return []string{"reason"}
+		return []int{fReason, fProgramme}
 	case VictimSupported:
-		return []string{"victims", "children"}
+		return []int{fVictims, fChildren}
 	case Score:
-		return []string{"instrument", "phase", "value"}
+		return []int{fInstrument, fPhase, fValue}
 	}
 	return nil
 }
 
-// scanner reads one log. It is not safe for concurrent use.
-type scanner struct {
-	name     string
-	parser   lineParser
-	problems diag.List
-	unlisted int
-	line     int
-	text     []byte // the current line, for columns
-	cases    map[string]*caseState
-	ids      map[string]string // interned programme and instrument ids
-	lineErr  bool              // the current line has an error
-}
-
-func newScanner(name string) *scanner {
-	return &scanner{name: name, cases: make(map[string]*caseState), ids: make(map[string]string)}
-}
-
-// hook receives each good event with its case's state after the event and
-// what the event closed (victim support, a score pair).
-type hook func(Event, *caseState, effect) error
-
-// run reads r to the end and returns every problem.
-func (s *scanner) run(r io.Reader, h hook) diag.List {
-	br := bufio.NewReaderSize(r, 64<<10)
-	stop := false
-	for !stop {
-		line, err := br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			s.line++
-			s.text = nil
-			n := len(line)
-			for errors.Is(err, bufio.ErrBufferFull) {
-				line, err = br.ReadSlice('\n')
-				n += len(line)
-			}
-			s.add(0, diag.Error, CodeLineTooLong, "", fmt.Sprintf("line %d is too long", s.line),
-				fmt.Sprintf("Line %d has %d bytes or more; the most is %d, and an event line is a few hundred bytes at most. Put one event on each line.", s.line, n, MaxLineBytes))
-			if err != nil && !errors.Is(err, io.EOF) {
-				s.readError(err)
-			}
-			if err != nil {
-				break
-			}
-			continue
-		}
-		if len(line) > 0 {
-			s.line++
-			if s.line == 1 {
-				line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
-			}
-			stop = s.handle(line, h)
-		}
-		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				s.readError(err)
-			}
-			break
-		}
-	}
-	s.text = nil
-	if s.unlisted > 0 {
-		s.problems.Sort()
-		s.problems = append(s.problems, &diag.Diagnostic{
-			Severity: diag.Error, Code: CodeTooManyProblems,
-			Summary: fmt.Sprintf("%d more problems not listed", s.unlisted),
-			Detail:  fmt.Sprintf("Only the first %d problems are listed. Fix these and run again to see the rest.", MaxProblems),
-			Range:   diag.Range{File: s.name},
-		})
-		return s.problems
-	}
-	s.problems.Sort()
-	return s.problems
-}
-
-func (s *scanner) readError(err error) {
-	s.problems = append(s.problems, &diag.Diagnostic{
-		Severity: diag.Error, Code: CodeReadError,
-		Summary: "cannot read the event log: " + err.Error(),
-		Detail:  fmt.Sprintf("Reading stopped after line %d. Check that the file can be read and run again.", s.line),
-		Range:   diag.Range{File: s.name, Start: diag.Pos{Line: max(s.line, 1), Column: 1}},
-	})
-}
-
-// add records a problem at byte offset off of the current line. caseID,
-// when not empty, prefixes the summary.
-func (s *scanner) add(off int, sev diag.Severity, code, caseID, summary, detail string) {
-	if sev == diag.Error {
-		s.lineErr = true
-	}
-	if len(s.problems) >= MaxProblems {
-		s.unlisted++
-		return
-	}
-	col := 1
-	if off > 0 && off <= len(s.text) {
-		col = utf8.RuneCount(s.text[:off]) + 1
-	}
-	if caseID != "" {
-		summary = "case " + caseID + ": " + summary
-	}
-	s.problems = append(s.problems, &diag.Diagnostic{
-		Severity: sev, Code: code, Summary: summary, Detail: detail,
-		Range: diag.Range{File: s.name, Start: diag.Pos{Line: s.line, Column: col}},
-	})
-}
-
-// handle decodes and checks one line. It reports whether to stop reading.
-func (s *scanner) handle(line []byte, h hook) bool {
-	line = bytes.TrimRight(line, "\r\n")
-	s.text = line
-	s.lineErr = false
-	if len(line) > MaxLineBytes {
-		s.add(0, diag.Error, CodeLineTooLong, "", fmt.Sprintf("line %d is too long", s.line),
-			fmt.Sprintf("Line %d has %d bytes; the most is %d, and an event line is a few hundred bytes at most. Put one event on each line.", s.line, len(line), MaxLineBytes))
+// required reports whether field f is required on events of type t.
+func required(t Type, f int) bool {
+	switch f {
+	case fProgramme:
+		return t == Allocated
+	case fChildren:
 		return false
 	}
-	if len(bytes.TrimSpace(line)) == 0 {
-		return false
-	}
-	fields, jerr := s.parser.parse(line)
-	if jerr != nil {
-		s.add(jerr.off, diag.Error, CodeNotJSON, "", fmt.Sprintf("line %d is not a JSON event: %s", s.line, jerr.msg),
-			`Each line must be one JSON object, such as {"case": "C-17", "type": "referred", "on": "2023-05-02"}. Correct the line, or remove it if it is not an event.`)
-		return false
-	}
-	e, ok := s.decode(fields)
-	if !ok {
-		return false
-	}
-	cs, eff := s.advance(&e)
-	if s.lineErr {
-		return false
-	}
-	if err := h(e, cs, eff); err != nil {
-		return s.callbackError(err)
-	}
-	return false
+	return true
 }
 
-// callbackError records an error from the caller's function.
-func (s *scanner) callbackError(err error) bool {
-	var list diag.List
-	var one *diag.Diagnostic
-	switch {
-	case errors.As(err, &list):
-	case errors.As(err, &one):
-		list = diag.List{one}
-	default:
-		s.add(0, diag.Error, CodeStopped, "", fmt.Sprintf("reading stopped at line %d: %v", s.line, err),
-			"The events after this line were not read.")
-		return true
-	}
-	for _, d := range list {
-		if d == nil {
-			continue
-		}
-		c := *d
-		if c.Range.IsZero() {
-			c.Range = diag.Range{File: s.name, Start: diag.Pos{Line: s.line, Column: 1}}
-		}
-		if len(s.problems) >= MaxProblems {
-			s.unlisted++
-			continue
-		}
-		s.problems = append(s.problems, &c)
-	}
-	return false
-}
-
-// decode turns a line's fields into an Event, reporting every problem on
-// the line. It reports whether the event is usable.
-func (s *scanner) decode(fields []jsonField) (Event, bool) {
-	e := Event{Line: s.line}
-	var caseF, typeF, onF *jsonField
-	var seen [10]int // offsets+1 of fields seen, by index in fieldNames
-	// First pass: names, duplicates and the three common fields.
-	for i := range fields {
-		f := &fields[i]
-		idx := slices.IndexFunc(fieldNames, func(n string) bool { return n == string(f.key) })
-		if idx < 0 {
-			continue
-		}
-		if seen[idx] > 0 {
-			continue
-		}
-		seen[idx] = f.keyOff + 1
-		switch idx {
-		case 0:
-			caseF = f
-		case 1:
-			typeF = f
-		case 2:
-			onF = f
-		}
-	}
+// decode checks a line's fields and turns them into a rec, reporting every
+// problem on the line. lenient is true for CSV, whose numbers are text. It
+// reports whether the event is usable.
+func (r *reader) decode(ev *rawEvent, lenient bool, out *rec) bool {
+	*out = rec{line: int32(r.line), cas: -1, next: -1}
+	f := &ev.f
+	r.bad, r.who = false, nil
 	// The case id first, so that later problems can name it.
 	caseOK := false
-	if caseF != nil && caseF.kind == jsonString {
-		if id, ok := caseID(caseF.str); ok {
-			e.Case = s.caseString(id)
+	if c := &f[fCase]; c.present && c.kind == kindText {
+		if validCaseID(c.text) {
 			caseOK = true
+			r.who = c.text
 		}
 	}
-	who := e.Case
-	bad := false
-	problem := func(off int, code, summary, detail string) {
-		bad = true
-		s.add(off, diag.Error, code, who, summary, detail)
-	}
+	problem := r.problem
 	// The type.
+	var t Type
 	typeOK := false
-	switch {
-	case typeF == nil || typeF.kind == jsonNull:
-		problem(0, CodeMissingField, `missing "type"`, fmt.Sprintf("Line %d has no \"type\". Give the event's type: one of %s.", s.line, quotedTypes()))
-	case typeF.kind != jsonString:
-		problem(typeF.valOff, CodeWrongType, `"type" must be text`, fmt.Sprintf("Line %d gives \"type\" as %s. Give one of %s.", s.line, typeF.kind, quotedTypes()))
+	switch c := &f[fType]; {
+	case !c.present || c.kind == kindNull:
+		problem(1, CodeMissingField, `missing "type"`, fmt.Sprintf("Line %d has no \"type\". Give the event's type: one of %s.", r.line, quotedTypes()))
+	case c.kind != kindText:
+		problem(c.col, CodeWrongType, `"type" must be text`, fmt.Sprintf("Line %d gives \"type\" as %s. Give one of %s.", r.line, c.kind, quotedTypes()))
 	default:
-		if t, ok := typeOf(typeF.str); ok {
-			e.Type, typeOK = t, true
+		if i := typeIndex(c.text); i >= 0 {
+			t, typeOK = types[i], true
+			out.typ = uint8(i)
 		} else {
-			problem(typeF.valOff, CodeUnknownType, "unknown event type "+shown(typeF.str),
-				fmt.Sprintf("Line %d has type %s, which is not an event type. The types are %s.%s", s.line, shown(typeF.str), quotedTypes(), diag.DidYouMean(string(typeF.str), typeNames())))
+			problem(c.col, CodeUnknownType, "unknown event type "+shown(c.text),
+				fmt.Sprintf("Line %d has type %s, which is not an event type. The types are %s.%s", r.line, shown(c.text), quotedTypes(), didYouMeanSafe(string(c.text), typeNames())))
 		}
 	}
 	// The case.
-	switch {
-	case caseF == nil || caseF.kind == jsonNull:
-		problem(0, CodeMissingField, `missing "case"`, fmt.Sprintf("Line %d has no \"case\". Give the case id the event belongs to, such as \"C-17\".", s.line))
-	case caseF.kind != jsonString:
-		problem(caseF.valOff, CodeWrongType, `"case" must be text`, fmt.Sprintf("Line %d gives \"case\" as %s. Give the case id as text, such as \"C-17\".", s.line, caseF.kind))
+	switch c := &f[fCase]; {
+	case !c.present || c.kind == kindNull:
+		problem(1, CodeMissingField, `missing "case"`, fmt.Sprintf("Line %d has no \"case\". Give the case id the event belongs to, such as \"C-17\".", r.line))
+	case c.kind != kindText:
+		problem(c.col, CodeWrongType, `"case" must be text`, fmt.Sprintf("Line %d gives \"case\" as %s. Give the case id as text, such as \"C-17\".", r.line, c.kind))
 	case !caseOK:
-		problem(caseF.valOff, CodeBadCase, "the case id is not valid",
-			fmt.Sprintf("Line %d has a case id that is empty, longer than %d characters, or has characters other than letters, digits and . _ : / -. Use the case's id from the case system, such as \"C-17\", never a name.", s.line, MaxIDLength))
+		problem(c.col, CodeBadCase, "the case id is not valid",
+			fmt.Sprintf("Line %d has a case id that is empty, longer than %d characters, or has characters other than letters, digits and . _ : / -. Use the case's id from the case system, such as \"C-17\", never a name.", r.line, MaxIDLength))
 	}
 	// The date.
-	switch {
-	case onF == nil || onF.kind == jsonNull:
-		problem(0, CodeMissingField, `missing "on"`, fmt.Sprintf("Line %d has no \"on\". Give the date the event happened, as YYYY-MM-DD.", s.line))
-	case onF.kind != jsonString:
-		problem(onF.valOff, CodeWrongType, `"on" must be a date in double quotes`, fmt.Sprintf("Line %d gives \"on\" as %s. Give the date as text in the form YYYY-MM-DD, such as \"2023-05-02\".", s.line, onF.kind))
+	switch c := &f[fOn]; {
+	case !c.present || c.kind == kindNull:
+		problem(1, CodeMissingField, `missing "on"`, fmt.Sprintf("Line %d has no \"on\". Give the date the event happened, as YYYY-MM-DD.", r.line))
+	case c.kind != kindText:
+		problem(c.col, CodeWrongType, `"on" must be a date in double quotes`, fmt.Sprintf("Line %d gives \"on\" as %s. Give the date as text in the form YYYY-MM-DD, such as \"2023-05-02\".", r.line, c.kind))
 	default:
-		if d, ok := parseDate(onF.str); ok {
-			e.On = d
+		if d, ok := parseDate(c.text); ok {
+			out.on = d
 		} else {
-			problem(onF.valOff, CodeBadDate, `"on" is not a real date`, fmt.Sprintf("Line %d gives \"on\" as %s, which is not a real date in the form YYYY-MM-DD. Give the date the event happened, such as \"2023-05-02\".", s.line, shown(onF.str)))
+			problem(c.col, CodeBadDate, `"on" is not a real date`, fmt.Sprintf("Line %d gives \"on\" as %s, which is not a real date in the form YYYY-MM-DD. Give the date the event happened, such as \"2023-05-02\".", r.line, shown(c.text)))
 		}
 	}
-	// Every other field: known, not repeated, belonging to the type.
-	allowed := fieldsOf(e.Type)
-	var done [10]bool
-	for i := range fields {
-		f := &fields[i]
-		idx := slices.IndexFunc(fieldNames, func(n string) bool { return n == string(f.key) })
-		switch {
-		case idx < 0:
-			problem(f.keyOff, CodeUnknownField, "unknown field "+shown(f.key),
-				fmt.Sprintf("Line %d has a field %s, which events do not have.%s Events have %s.", s.line, shown(f.key), diag.DidYouMean(string(f.key), fieldNames), diag.Quoted(fieldNames)))
-			continue
-		case seen[idx] != f.keyOff+1:
-			problem(f.keyOff, CodeDuplicateField, fmt.Sprintf("%q is given twice", fieldNames[idx]),
-				fmt.Sprintf("Line %d gives %q more than once. Give each field once.", s.line, fieldNames[idx]))
-			continue
-		case idx <= 2:
-			continue
-		case typeOK && !slices.Contains(allowed, fieldNames[idx]):
-			problem(f.keyOff, CodeFieldNotAllowed, fmt.Sprintf("%q does not belong on a %s event", fieldNames[idx], e.Type),
-				fmt.Sprintf("Line %d is a %s event, which %s. Remove %q, or correct the type.", s.line, e.Type, describeFields(e.Type), fieldNames[idx]))
-			continue
-		case !typeOK:
+	// Every other field: belonging to the type, of the right kind.
+	var allowed []int
+	if typeOK {
+		allowed = fieldsOf(t)
+	}
+	for i := fProgramme; i < numFields; i++ {
+		c := &f[i]
+		if !c.present {
 			continue
 		}
-		if f.kind == jsonNull {
+		if !typeOK {
+			continue
+		}
+		if slicesIndex(allowed, i) < 0 {
+			if c.kind == kindNull {
+				continue
+			}
+			problem(c.col, CodeFieldNotAllowed, fmt.Sprintf("%q does not belong on %s %s event", fieldNames[i], article(string(t)), t),
+				fmt.Sprintf("Line %d is %s %s event, which %s. Remove %q, or correct the type.", r.line, article(string(t)), t, describeFields(t), fieldNames[i]))
+			continue
+		}
+		if c.kind == kindNull {
 			continue // absent; required fields are checked below
 		}
-		done[idx] = true
-		s.field(&e, fieldNames[idx], f, problem)
+		if !r.field(out, i, c, lenient) {
+			r.bad = true
+		}
 	}
 	// Required fields of the type.
 	if typeOK {
-		for _, name := range allowed {
-			idx := slices.Index(fieldNames, name)
-			if name == "children" {
-				continue
-			}
-			if !done[idx] {
-				problem(0, CodeMissingField, fmt.Sprintf("%s event without %q", e.Type, name),
-					fmt.Sprintf("Line %d is a %s event, which %s. Add %q.", s.line, e.Type, describeFields(e.Type), name))
+		for _, i := range allowed {
+			if required(t, i) && (!f[i].present || f[i].kind == kindNull) {
+				problem(1, CodeMissingField, fmt.Sprintf("%s event without %q", t, fieldNames[i]),
+					fmt.Sprintf("Line %d is %s %s event, which %s. Add %q.", r.line, article(string(t)), t, describeFields(t), fieldNames[i]))
 			}
 		}
-		if e.Type == VictimSupported && !bad && e.Victims == 0 && e.Children == 0 {
-			problem(0, CodeBadValue, "victim-supported event supports no one",
-				fmt.Sprintf("Line %d records support for 0 victims and 0 children. Give how many victims (and children) support began for.", s.line))
+		if t == VictimSupported && !r.bad && out.aux == 0 {
+			problem(1, CodeBadValue, "victim-supported event supports no one",
+				fmt.Sprintf("Line %d records support for 0 victims and 0 children. Give how many victims (and children) support began for.", r.line))
 		}
 	}
-	return e, !bad
+	if r.bad {
+		return false
+	}
+	idx, ok := r.caseIndex(f[fCase].text)
+	if !ok {
+		return false
+	}
+	out.cas = idx
+	return true
 }
 
-// field decodes one type-specific field into e.
-func (s *scanner) field(e *Event, name string, f *jsonField, problem func(off int, code, summary, detail string)) {
+// field decodes one type-specific field into out. It reports whether the
+// field is good.
+func (r *reader) field(out *rec, i int, c *rawField, lenient bool) bool {
+	name := fieldNames[i]
+	problem := r.problem
 	wantText := func(what string) bool {
-		if f.kind != jsonString {
-			problem(f.valOff, CodeWrongType, fmt.Sprintf("%q must be text", name),
-				fmt.Sprintf("Line %d gives %q as %s. Give %s.", s.line, name, f.kind, what))
+		if c.kind != kindText {
+			problem(c.col, CodeWrongType, fmt.Sprintf("%q must be text", name),
+				fmt.Sprintf("Line %d gives %q as %s. Give %s.", r.line, name, c.kind, what))
 			return false
 		}
 		return true
 	}
-	switch name {
-	case "programme", "instrument":
+	wantNumber := func(what func() string) bool {
+		if c.kind == kindNumber || (lenient && c.kind == kindText) {
+			return true
+		}
+		problem(c.col, CodeWrongType, fmt.Sprintf("%q must be a number", name),
+			fmt.Sprintf("Line %d gives %q as %s. Give %s, without quotes.", r.line, name, c.kind, what()))
+		return false
+	}
+	switch i {
+	case fProgramme, fInstrument:
 		what := "the programme's id, such as \"cobi\""
-		if name == "instrument" {
-			what = "the instrument's id, such as \"mirabel\""
+		if i == fInstrument {
+			what = "the instrument's id, such as \"perpetrator-risk\""
 		}
 		if !wantText(what) {
-			return
+			return false
 		}
-		if !isSlug(f.str) {
-			problem(f.valOff, CodeBadValue, fmt.Sprintf("%q is not an id", name),
-				fmt.Sprintf("Line %d gives %q as text that is not an id: ids are lower-case letters, digits and hyphens, at most %d characters. Give %s.", s.line, name, MaxIDLength, what))
-			return
+		if !isSlug(c.text) {
+			problem(c.col, CodeBadValue, fmt.Sprintf("%q is not an id", name),
+				fmt.Sprintf("Line %d gives %q as text that is not an id: ids are lower-case letters, digits and hyphens, at most %d characters. Give %s.", r.line, name, MaxIDLength, what))
+			return false
 		}
-		id := s.intern(f.str)
-		if name == "programme" {
-			e.Programme = id
-		} else {
-			e.Instrument = id
+		if i == fProgramme {
+			id, ok := r.internID(&r.progIdx, &r.progs, c.text, "programme")
+			out.prog = id
+			return ok
 		}
-	case "reason":
-		if !wantText("one of " + quotedReasons()) {
-			return
+		id, ok := r.internID(&r.instIdx, &r.insts, c.text, "instrument")
+		out.instr = id
+		return ok
+	case fReason:
+		if !wantText("the reason the case was withdrawn, such as \"moved-away\"") {
+			return false
 		}
-		i := slices.IndexFunc(reasons, func(r Reason) bool { return string(r) == string(f.str) })
-		if i < 0 {
-			problem(f.valOff, CodeBadValue, "unknown withdrawal reason",
-				fmt.Sprintf("Line %d gives a withdrawal reason that is not on the list. The reasons are %s.%s Reasons are a fixed list so that no free text reaches a report.", s.line, quotedReasons(), diag.DidYouMean(string(f.str), reasonNames())))
-			return
+		code, ok := r.reasons.lookup(c.text)
+		if !ok {
+			code = r.reasons.other
+			r.add(r.line, c.col, diag.Warning, CodeUnknownReason, "", "the withdrawal reason is not one of the reasons; counted as other",
+				fmt.Sprintf("Line %d gives a withdrawal reason that is neither a reason code nor a spelling the pack maps to one, so it counts as %q. The codes are %s. If the case system has its own words for one of them, add them to that reason's aliases in the pack's outcomes.yaml; otherwise give the code.", r.line, ReasonOther, r.reasons.quoted()))
 		}
-		e.Reason = reasons[i]
-	case "phase":
+		out.reason = code
+	case fPhase:
 		if !wantText(`"pre" or "post"`) {
-			return
+			return false
 		}
-		switch string(f.str) {
+		switch string(c.text) {
 		case "pre":
-			e.Phase = Pre
+			out.phase = phasePre
 		case "post":
-			e.Phase = Post
+			out.phase = phasePost
 		default:
-			problem(f.valOff, CodeBadValue, `"phase" must be "pre" or "post"`,
-				fmt.Sprintf("Line %d gives \"phase\" as %s. Give \"pre\" for a score taken before the programme and \"post\" for one taken after.", s.line, shown(f.str)))
+			problem(c.col, CodeBadValue, `"phase" must be "pre" or "post"`,
+				fmt.Sprintf("Line %d gives \"phase\" as %s. Give \"pre\" for a score taken before the programme and \"post\" for one taken after.", r.line, shown(c.text)))
+			return false
 		}
-	case "victims", "children":
-		if f.kind != jsonNumber {
-			problem(f.valOff, CodeWrongType, fmt.Sprintf("%q must be a number", name),
-				fmt.Sprintf("Line %d gives %q as %s. Give a whole number from 0 to %d, without quotes.", s.line, name, f.kind, MaxPeople))
-			return
+	case fVictims, fChildren:
+		if !wantNumber(func() string { return fmt.Sprintf("a whole number from 0 to %d", MaxPeople) }) {
+			return false
 		}
-		n, err := strconv.Atoi(string(f.num))
+		n, err := strconv.Atoi(string(c.text))
 		if err != nil || n < 0 || n > MaxPeople {
-			problem(f.valOff, CodeBadValue, fmt.Sprintf("%q must be a whole number from 0 to %d", name, MaxPeople),
-				fmt.Sprintf("Line %d gives %q as %s. Give how many %s support began for, a whole number from 0 to %d.", s.line, name, f.num, name, MaxPeople))
-			return
+			problem(c.col, CodeBadValue, fmt.Sprintf("%q must be a whole number from 0 to %d", name, MaxPeople),
+				fmt.Sprintf("Line %d gives %q as %s. Give how many %s support began for, a whole number from 0 to %d.", r.line, name, shownNumber(c.text), name, MaxPeople))
+			return false
 		}
-		if name == "victims" {
-			e.Victims = n
+		if i == fVictims {
+			out.aux |= uint32(n)
 		} else {
-			e.Children = n
+			out.aux |= uint32(n) << 16
 		}
-	case "value":
-		if f.kind != jsonNumber {
-			problem(f.valOff, CodeWrongType, `"value" must be a number`,
-				fmt.Sprintf("Line %d gives \"value\" as %s. Give the score as a number from 0 to %d, without quotes.", s.line, f.kind, MaxScore))
-			return
+	case fValue:
+		if !wantNumber(func() string { return fmt.Sprintf("the score as a number from 0 to %d", MaxScore) }) {
+			return false
 		}
-		v, err := strconv.ParseFloat(string(f.num), 64)
-		if err != nil || v < 0 || v > MaxScore {
-			problem(f.valOff, CodeBadValue, fmt.Sprintf(`"value" must be from 0 to %d`, MaxScore),
-				fmt.Sprintf("Line %d gives \"value\" as %s. Give the score as a number from 0 to %d.", s.line, f.num, MaxScore))
-			return
+		v, err := strconv.ParseFloat(string(c.text), 64)
+		if err != nil || v < 0 || v > MaxScore || v != v {
+			problem(c.col, CodeBadValue, fmt.Sprintf(`"value" must be a number from 0 to %d`, MaxScore),
+				fmt.Sprintf("Line %d gives \"value\" as %s. Give the score as a number from 0 to %d.", r.line, shownNumber(c.text), MaxScore))
+			return false
 		}
-		e.Value = v
+		r.value = v
 	}
+	return true
 }
 
-// caseString returns the case id as a string, reusing the one held for a
-// known case so that reading a known case allocates nothing.
-func (s *scanner) caseString(id []byte) string {
-	if cs, ok := s.cases[string(id)]; ok {
-		return cs.id
+// problem records an error on the current line, naming its case when the
+// line has a good case id.
+func (r *reader) problem(col int, code, summary, detail string) {
+	r.bad = true
+	who := ""
+	if r.who != nil {
+		who = string(r.who)
 	}
-	return string(id)
+	r.add(r.line, col, diag.Error, code, who, summary, detail)
 }
 
-// intern returns id as a string shared by every event that names it.
-func (s *scanner) intern(id []byte) string {
-	if v, ok := s.ids[string(id)]; ok {
-		return v
+// shownNumber shows a number from the log, or "a value" for anything that
+// is not plainly a number.
+func shownNumber(b []byte) string {
+	if len(b) == 0 || len(b) > 24 {
+		return "a value"
 	}
-	v := string(id)
-	s.ids[v] = v
-	return v
+	for _, c := range b {
+		if !(isDigit(c) || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E') {
+			return "a value"
+		}
+	}
+	return string(b)
 }
 
-// caseID checks a case id: 1 to MaxIDLength characters, letters, digits and
-// . _ : / -, starting with a letter or digit.
-func caseID(b []byte) ([]byte, bool) {
+// validCaseID checks a case id: 1 to MaxIDLength characters, letters,
+// digits and . _ : / -, starting with a letter or digit.
+func validCaseID(b []byte) bool {
 	if len(b) == 0 || len(b) > MaxIDLength {
-		return nil, false
+		return false
 	}
 	for i, c := range b {
 		switch {
 		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
 		case i > 0 && (c == '.' || c == '_' || c == ':' || c == '/' || c == '-'):
 		default:
-			return nil, false
+			return false
 		}
 	}
-	return b, true
+	return true
 }
 
 // isSlug reports whether b is a programme or instrument id: lower-case
@@ -577,6 +402,8 @@ func shown(b []byte) string {
 	return "a value"
 }
 
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
 // parseDate reads YYYY-MM-DD without allocating.
 func parseDate(b []byte) (referral.Date, bool) {
 	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
@@ -606,13 +433,13 @@ func daysIn(y int, m time.Month) int {
 	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
-func typeOf(b []byte) (Type, bool) {
-	for _, t := range types {
+func typeIndex(b []byte) int {
+	for i, t := range types {
 		if string(t) == string(b) {
-			return t, true
+			return i
 		}
 	}
-	return "", false
+	return -1
 }
 
 func typeNames() []string {
@@ -623,24 +450,28 @@ func typeNames() []string {
 	return out
 }
 
-func reasonNames() []string {
-	out := make([]string, len(reasons))
-	for i, r := range reasons {
-		out[i] = string(r)
-	}
-	return out
-}
+func quotedTypes() string  { return diag.Quoted(typeNames()) }
+func quotedFields() string { return diag.Quoted(fieldNames) }
 
-func quotedTypes() string   { return diag.Quoted(typeNames()) }
-func quotedReasons() string { return diag.Quoted(reasonNames()) }
+func didYouMean(name string, candidates []string) string { return diag.DidYouMean(name, candidates) }
+
+// article returns "a" or "an" for an event type name.
+func article(s string) string {
+	if s != "" && (s[0] == 'a' || s[0] == 'e' || s[0] == 'i' || s[0] == 'o' || s[0] == 'u') {
+		return "an"
+	}
+	return "a"
+}
 
 // describeFields says in words which fields a type has.
 func describeFields(t Type) string {
 	switch t {
 	case Allocated:
 		return `names the "programme" and has no other fields beyond "case", "type" and "on"`
+	case Started, SessionAttended, Completed, PartiallyCompleted:
+		return `may name the case's "programme" and has no other fields beyond "case", "type" and "on"`
 	case Withdrawn:
-		return `gives a "reason" and has no other fields beyond "case", "type" and "on"`
+		return `gives a "reason", may name the case's "programme", and has no other fields beyond "case", "type" and "on"`
 	case VictimSupported:
 		return `gives "victims" and optionally "children", and no other fields beyond "case", "type" and "on"`
 	case Score:

@@ -47,8 +47,8 @@ func TestReadEventsDecodes(t *testing.T) {
 			Event{Case: "C-1", Type: VictimSupported, On: d("2023-05-03"), Victims: 2}},
 		{"victim-supported with null children", `{"case": "C-1", "type": "victim-supported", "on": "2023-05-03", "victims": 1, "children": null}`,
 			Event{Case: "C-1", Type: VictimSupported, On: d("2023-05-03"), Victims: 1}},
-		{"score with decimals and exponent", `{"case":"C-1","type":"score","on":"2023-05-03","instrument":"mirabel","phase":"pre","value":1.25e1}`,
-			Event{Case: "C-1", Type: Score, On: d("2023-05-03"), Instrument: "mirabel", Phase: Pre, Value: 12.5}},
+		{"score with decimals and exponent", `{"case":"C-1","type":"score","on":"2023-05-03","instrument":"perpetrator-risk","phase":"pre","value":1.25e1}`,
+			Event{Case: "C-1", Type: Score, On: d("2023-05-03"), Instrument: "perpetrator-risk", Phase: Pre, Value: 12.5}},
 		{"escaped text", `{"case": "C\u002d1", "type": "victim-supported", "on": "2023-05-03", "victims": 1, "children": 3}`,
 			Event{Case: "C-1", Type: VictimSupported, On: d("2023-05-03"), Victims: 1, Children: 3}},
 		{"fields in any order, spaces and CRLF", "  { \"on\" : \"2023-05-03\" ,\t\"type\":\"victim-exited\", \"case\":\"C-1\" }\r",
@@ -72,17 +72,17 @@ func TestReadEventsProblems(t *testing.T) {
 		line string // line 2, after C-1's referral
 		want []string
 	}{
-		{"not JSON", `case C-1 referred`, []string{"2:1 not-json line 2 is not a JSON event: expected \"{\" to start the event"}},
-		{"a JSON list", `["C-1"]`, []string{"2:1 not-json line 2 is not a JSON event: an event must be a JSON object, {...}"}},
-		{"two objects", `{"case": "C-1", "type": "assessed", "on": "2023-05-03"} {}`, []string{"2:57 not-json line 2 is not a JSON event: expected the line to end after the event's closing \"}\"; put one event on each line"}},
-		{"unclosed text", `{"case": "C-1`, []string{"2:14 not-json line 2 is not a JSON event: text is not closed with a double quote before the line ends"}},
-		{"trailing comma", `{"case": "C-1",}`, []string{"2:16 not-json line 2 is not a JSON event: expected a field name in double quotes"}},
-		{"bad number", `{"case": "C-1", "type": "victim-supported", "on": "2023-05-03", "victims": 01}`, []string{"2:77 not-json line 2 is not a JSON event: expected \",\" or \"}\" after a value"}},
-		{"invalid UTF-8", "{\"case\": \"C-\xff\"}", []string{"2:10 not-json line 2 is not a JSON event: text is not valid UTF-8"}},
+		{"not JSON", `case C-1 referred`, []string{"2:1 not-json the line is not a JSON event"}},
+		{"a JSON list", `["C-1"]`, []string{"2:1 not-json the line is not a JSON object"}},
+		{"two objects", `{"case": "C-1", "type": "assessed", "on": "2023-05-03"} {}`, []string{"2:58 not-json the line has more than one JSON value"}},
+		{"unclosed text", `{"case": "C-1`, []string{"2:14 not-json the line is not a JSON event"}},
+		{"trailing comma", `{"case": "C-1",}`, []string{"2:15 not-json the line is not a JSON event"}},
+		{"bad number", `{"case": "C-1", "type": "victim-supported", "on": "2023-05-03", "victims": 01}`, []string{"2:77 not-json the line is not a JSON event"}},
+		{"invalid UTF-8", "{\"case\": \"C-\xff\"}", []string{"2:13 not-json the line is not a JSON event"}},
 		{"unknown type", `{"case": "C-1", "type": "asessed", "on": "2023-05-03"}`, []string{`2:25 unknown-type case C-1: unknown event type "asessed"`}},
-		{"unknown field", `{"case": "C-1", "type": "assessed", "on": "2023-05-03", "outcome": "ok"}`, []string{`2:57 unknown-field case C-1: unknown field "outcome"`}},
-		{"duplicate field", `{"case": "C-1", "type": "assessed", "on": "2023-05-03", "on": "2023-05-04"}`, []string{`2:57 duplicate-field case C-1: "on" is given twice`}},
-		{"field of another type", `{"case": "C-1", "type": "assessed", "on": "2023-05-03", "programme": "cobi"}`, []string{`2:57 field-not-allowed case C-1: "programme" does not belong on a assessed event`}},
+		{"unknown field", `{"case": "C-1", "type": "assessed", "on": "2023-05-03", "outcome": "ok"}`, []string{`2:57 unknown-field unknown field "outcome"`}},
+		{"duplicate field", `{"case": "C-1", "type": "assessed", "on": "2023-05-03", "on": "2023-05-04"}`, []string{`2:57 duplicate-field "on" is given twice`}},
+		{"field of another type", `{"case": "C-1", "type": "assessed", "on": "2023-05-03", "programme": "cobi"}`, []string{`2:70 field-not-allowed case C-1: "programme" does not belong on an assessed event`}},
 		{"missing everything", `{}`, []string{
 			`2:1 missing-field missing "type"`, `2:1 missing-field missing "case"`, `2:1 missing-field missing "on"`}},
 		{"null case", `{"case": null, "type": "assessed", "on": "2023-05-03"}`, []string{`2:1 missing-field missing "case"`}},
@@ -94,26 +94,31 @@ func TestReadEventsProblems(t *testing.T) {
 		{"date as a number", `{"case": "C-1", "type": "assessed", "on": 20230503}`, []string{`2:43 wrong-type case C-1: "on" must be a date in double quotes`}},
 		{"allocated without programme", `{"case": "C-1", "type": "allocated", "on": "2023-05-03"}`, []string{`2:1 missing-field case C-1: allocated event without "programme"`}},
 		{"programme not an id", `{"case": "C-1", "type": "allocated", "on": "2023-05-03", "programme": "COBI group"}`, []string{`2:71 bad-value case C-1: "programme" is not an id`}},
-		{"unknown reason", `{"case": "C-1", "type": "withdrawn", "on": "2023-05-03", "reason": "disengage"}`, []string{`2:68 bad-value case C-1: unknown withdrawal reason`}},
+		{"unknown reason", `{"case": "C-1", "type": "withdrawn", "on": "2023-05-03", "reason": "disengage"}`, []string{`2:68 unknown-reason the withdrawal reason is not one of the reasons; counted as other`}},
 		{"victims as text", `{"case": "C-1", "type": "victim-supported", "on": "2023-05-03", "victims": "2"}`, []string{`2:76 wrong-type case C-1: "victims" must be a number`}},
 		{"victims negative", `{"case": "C-1", "type": "victim-supported", "on": "2023-05-03", "victims": -1}`, []string{`2:76 bad-value case C-1: "victims" must be a whole number from 0 to 1000`}},
 		{"victims fractional", `{"case": "C-1", "type": "victim-supported", "on": "2023-05-03", "victims": 1.5}`, []string{`2:76 bad-value case C-1: "victims" must be a whole number from 0 to 1000`}},
 		{"supports no one", `{"case": "C-1", "type": "victim-supported", "on": "2023-05-03", "victims": 0, "children": 0}`, []string{`2:1 bad-value case C-1: victim-supported event supports no one`}},
-		{"score missing phase", `{"case": "C-1", "type": "score", "on": "2023-05-03", "instrument": "mirabel", "value": 3}`, []string{`2:1 missing-field case C-1: score event without "phase"`}},
-		{"score bad phase", `{"case": "C-1", "type": "score", "on": "2023-05-03", "instrument": "mirabel", "phase": "during", "value": 3}`, []string{`2:88 bad-value case C-1: "phase" must be "pre" or "post"`}},
-		{"score too large", `{"case": "C-1", "type": "score", "on": "2023-05-03", "instrument": "mirabel", "phase": "pre", "value": 1e300}`, []string{`2:104 bad-value case C-1: "value" must be from 0 to 1000000`}},
-		{"score as text", `{"case": "C-1", "type": "score", "on": "2023-05-03", "instrument": "mirabel", "phase": "pre", "value": "3"}`, []string{`2:104 wrong-type case C-1: "value" must be a number`}},
+		{"score missing phase", `{"case": "C-1", "type": "score", "on": "2023-05-03", "instrument": "risk", "value": 3}`, []string{`2:1 missing-field case C-1: score event without "phase"`}},
+		{"score bad phase", `{"case": "C-1", "type": "score", "on": "2023-05-03", "instrument": "risk", "phase": "during", "value": 3}`, []string{`2:85 bad-value case C-1: "phase" must be "pre" or "post"`}},
+		{"score too large", `{"case": "C-1", "type": "score", "on": "2023-05-03", "instrument": "risk", "phase": "pre", "value": 1e300}`, []string{`2:101 bad-value case C-1: "value" must be a number from 0 to 1000000`}},
+		{"score as text", `{"case": "C-1", "type": "score", "on": "2023-05-03", "instrument": "risk", "phase": "pre", "value": "3"}`, []string{`2:101 wrong-type case C-1: "value" must be a number`}},
 		{"several problems on one line", `{"case": "C-1", "type": "allocated", "on": "2023-13-01", "programe": "cobi"}`, []string{
 			`2:1 missing-field case C-1: allocated event without "programme"`,
 			`2:44 bad-date case C-1: "on" is not a real date`,
-			`2:58 unknown-field case C-1: unknown field "programe"`}},
+			`2:58 unknown-field unknown field "programe"`}},
 		{"columns count characters", `{"case": "C-1", "note": "é", "x": 1, "type": "assessed", "on": "2023-05-03"}`, []string{
-			`2:17 unknown-field case C-1: unknown field "note"`, `2:30 unknown-field case C-1: unknown field "x"`}},
+			`2:17 unknown-field unknown field "note"`, `2:30 unknown-field unknown field "x"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			events, problems := read(t, ref+tt.line+"\n")
 			assert.Equal(t, tt.want, problems)
+			if tt.name == "unknown reason" {
+				require.Len(t, events, 2, "a warning does not stop the event")
+				assert.Equal(t, ReasonOther, events[1].Reason)
+				return
+			}
 			assert.Len(t, events, 1, "only the referral is passed on")
 		})
 	}
@@ -138,7 +143,7 @@ func TestReadEventsLines(t *testing.T) {
 		assert.Equal(t, []string{"2:1 line-too-long line 2 is too long"}, problems)
 	})
 	t.Run("too many problems are counted, not listed", func(t *testing.T) {
-		_, problems := read(t, strings.Repeat("x\n", MaxProblems+5))
+		_, problems := read(t, strings.Repeat("{x\n", MaxProblems+5))
 		require.Len(t, problems, MaxProblems+1)
 		assert.Equal(t, "0:0 too-many-problems 5 more problems not listed", problems[MaxProblems])
 	})
@@ -192,7 +197,7 @@ func TestEventJSONRoundTrip(t *testing.T) {
 		{"allocated", Event{Case: "C-1", Type: Allocated, On: d, Programme: "cobi"}},
 		{"withdrawn", Event{Case: "C-1", Type: Withdrawn, On: d, Reason: ReasonCustody}},
 		{"victim-supported", Event{Case: "C-1", Type: VictimSupported, On: d, Victims: 0, Children: 2}},
-		{"score", Event{Case: "C-1", Type: Score, On: d, Instrument: "mirabel", Phase: Pre, Value: 0.1}},
+		{"score", Event{Case: "C-1", Type: Score, On: d, Instrument: "perpetrator-risk", Phase: Pre, Value: 0.1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

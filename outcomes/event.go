@@ -26,7 +26,7 @@ const (
 	Score              Type = "score"
 )
 
-// types lists every event type.
+// types lists every event type; an event's type is stored as its index.
 var types = []Type{
 	Referred, Assessed, Allocated, Started, SessionAttended, Completed,
 	PartiallyCompleted, Withdrawn, VictimSupported, VictimExited, Score,
@@ -44,6 +44,40 @@ func (t Type) Ends() bool {
 	return t == Completed || t == PartiallyCompleted || t == Withdrawn
 }
 
+// Rank is the place of an event among a case's events of one day: the
+// events of a case are taken in date order, and those of one day in rank
+// order (then in file order). The lifecycle goes referred, assessed,
+// allocated, started, session-attended, score (pre before post), then the
+// end (completed, partially-completed or withdrawn); victim-supported and
+// victim-exited come after those, so that a victim's support begun and
+// ended on one day is a day in service of nought.
+func Rank(t Type, ph Phase) int {
+	switch t {
+	case Referred:
+		return 0
+	case Assessed:
+		return 1
+	case Allocated:
+		return 2
+	case Started:
+		return 3
+	case SessionAttended:
+		return 4
+	case Score:
+		if ph == Post {
+			return 6
+		}
+		return 5
+	case Completed, PartiallyCompleted, Withdrawn:
+		return 7
+	case VictimSupported:
+		return 8
+	case VictimExited:
+		return 9
+	}
+	return 10
+}
+
 // Phase says whether a score was taken before or after the programme.
 type Phase string
 
@@ -53,37 +87,11 @@ const (
 	Post Phase = "post"
 )
 
-// Reason is why a case was withdrawn. Reasons are a fixed list so that a
-// report can count them and so that no free text (which might name a
-// person) reaches a report.
-type Reason string
-
-// Withdrawal reasons.
+// Limits on event values and logs. Every read is bounded by them.
 const (
-	ReasonDisengaged       Reason = "disengaged"
-	ReasonDeclined         Reason = "declined"
-	ReasonMovedAway        Reason = "moved-away"
-	ReasonCustody          Reason = "custody"
-	ReasonCourtOrder       Reason = "court-order"
-	ReasonHealth           Reason = "health"
-	ReasonNoLongerEligible Reason = "no-longer-eligible"
-	ReasonRiskEscalated    Reason = "risk-escalated"
-	ReasonOther            Reason = "other"
-)
-
-// reasons lists every withdrawal reason.
-var reasons = []Reason{
-	ReasonDisengaged, ReasonDeclined, ReasonMovedAway, ReasonCustody,
-	ReasonCourtOrder, ReasonHealth, ReasonNoLongerEligible,
-	ReasonRiskEscalated, ReasonOther,
-}
-
-// Reasons returns every withdrawal reason, in report order.
-func Reasons() []Reason { return slices.Clone(reasons) }
-
-// Limits on event values. They keep sums exact and reports readable.
-const (
-	// MaxLineBytes is the longest line an event log may have, in bytes.
+	// MaxLineBytes is the longest line (or CSV record) an event log may
+	// have, in bytes. A longer one is one problem; reading goes on at the
+	// next line.
 	MaxLineBytes = 4096
 	// MaxIDLength is the longest case, programme or instrument id.
 	MaxIDLength = 64
@@ -92,17 +100,29 @@ const (
 	MaxPeople = 1000
 	// MaxScore is the highest score value; scores are zero or more.
 	MaxScore = 1_000_000
+	// MaxIDs is the most different programme ids, and the most different
+	// instrument ids, one log may name.
+	MaxIDs = 1000
+	// MaxCases is the most cases one log may hold.
+	MaxCases = 4_000_000
+	// MaxHeldEvents is the most events held in memory at once to be put
+	// in order (see ReadEvents); a log that needs more is refused with
+	// advice to sort it by date.
+	MaxHeldEvents = 16_000_000
 )
 
-// Event is one line of an event log. Which of the optional fields an event
-// has depends on its type:
+// Event is one event of a log. Which of the optional fields an event has
+// depends on its type:
 //
-//	allocated         programme (required)
-//	withdrawn         reason (required)
-//	victim-supported  victims (required), children (optional, default 0)
-//	score             instrument, phase and value (all required)
+//	allocated            programme (required)
+//	started, session-attended, completed, partially-completed
+//	                     programme (optional; it must be the allocated one)
+//	withdrawn            reason (required); programme (optional, as above)
+//	victim-supported     victims (required), children (optional, default 0)
+//	score                instrument, phase and value (all required)
 //
-// The other types have only case, type and on.
+// referred, assessed and victim-exited have only case, type and on. The
+// event format is described in docs/events.md.
 type Event struct {
 	// Line is the line of the log the event came from (from 1); zero for
 	// an event made in code.
@@ -114,15 +134,18 @@ type Event struct {
 	Type Type
 	// On is the date it happened.
 	On referral.Date
-	// Programme is the programme a case is allocated to (allocated only).
+	// Programme is the programme a case is allocated to (allocated), or
+	// the programme an event of the case's programme names.
 	Programme string
-	// Reason is why a case was withdrawn (withdrawn only).
+	// Reason is why a case was withdrawn (withdrawn only): a withdrawal
+	// reason code (see ReasonCode). The log's own words are mapped to the
+	// code and never kept.
 	Reason Reason
 	// Victims and Children are how many people support began for
 	// (victim-supported only).
 	Victims, Children int
-	// Instrument names the questionnaire or risk tool (score only), e.g.
-	// "mirabel".
+	// Instrument names the questionnaire or scale (score only), named for
+	// what it measures, such as "perpetrator-risk".
 	Instrument string
 	// Phase is pre or post (score only).
 	Phase Phase
@@ -145,10 +168,11 @@ func (e Event) AppendJSON(b []byte) []byte {
 		b = e.On.Time().AppendFormat(b, referral.DateLayout)
 	}
 	b = append(b, '"')
-	switch e.Type {
-	case Allocated:
+	if e.Programme != "" && (e.Type == Allocated || programmeOptional(e.Type)) {
 		b = append(b, `,"programme":`...)
 		b = appendString(b, e.Programme)
+	}
+	switch e.Type {
 	case Withdrawn:
 		b = append(b, `,"reason":`...)
 		b = appendString(b, string(e.Reason))
@@ -166,6 +190,38 @@ func (e Event) AppendJSON(b []byte) []byte {
 		b = strconv.AppendFloat(b, e.Value, 'g', -1, 64)
 	}
 	return append(b, '}')
+}
+
+// CSVHeader is the header row AppendCSV's rows go under.
+var CSVHeader = []string{"case", "type", "on", "programme", "reason", "victims", "children", "instrument", "phase", "value"}
+
+// CSVRecord returns the event as a CSV row under CSVHeader; fields the
+// event's type does not have are empty.
+func (e Event) CSVRecord() []string {
+	rec := make([]string, len(CSVHeader))
+	rec[0], rec[1], rec[2] = e.Case, string(e.Type), e.On.String()
+	if e.Programme != "" && (e.Type == Allocated || programmeOptional(e.Type)) {
+		rec[3] = e.Programme
+	}
+	switch e.Type {
+	case Withdrawn:
+		rec[4] = string(e.Reason)
+	case VictimSupported:
+		rec[5], rec[6] = strconv.Itoa(e.Victims), strconv.Itoa(e.Children)
+	case Score:
+		rec[7], rec[8], rec[9] = e.Instrument, string(e.Phase), strconv.FormatFloat(e.Value, 'g', -1, 64)
+	}
+	return rec
+}
+
+// programmeOptional reports whether events of type t may name the case's
+// programme.
+func programmeOptional(t Type) bool {
+	switch t {
+	case Started, SessionAttended, Completed, PartiallyCompleted, Withdrawn:
+		return true
+	}
+	return false
 }
 
 // appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD.

@@ -55,8 +55,8 @@ func (r *Report) Write(w io.Writer, f Format) error {
 	return err
 }
 
-// WriteJSON writes the report as indented JSON (the DESIGN.md §7
-// contract) followed by a line end.
+// WriteJSON writes the report as indented JSON (described in
+// docs/reports.md) followed by a line end.
 func (r *Report) WriteJSON(w io.Writer) error {
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
@@ -96,6 +96,40 @@ func longDate(d referral.Date) string { return d.Time().Format("2 January 2006")
 // periodText describes a period for people.
 func periodText(p Period) string {
 	return fmt.Sprintf("%s to %s, both days included", longDate(p.From), longDate(p.To))
+}
+
+// provenance says what made the report, for people: "Made on 29 November
+// 2026 by Pathway devel, under rule pack kent version 2022-08 (digest
+// sha256:…)." Pack text is not escaped here.
+func (r *Report) provenance() string {
+	when, engine, pack := r.madeBy()
+	return fmt.Sprintf("Made on %s by Pathway %s, %s.", when, engine, pack)
+}
+
+// madeBy gives the parts of the provenance: the date, the engine version
+// and the pack.
+func (r *Report) madeBy() (when, engine, pack string) {
+	when = "an unknown date"
+	if !r.Generated.IsZero() {
+		when = longDate(r.Generated)
+	}
+	engine = r.Engine
+	if engine == "" {
+		engine = "devel"
+	}
+	pack = "under no rule pack"
+	if p := r.Pack; p != nil {
+		pack = fmt.Sprintf("under rule pack %s version %s (digest %s)", p.Name, p.Version, p.Digest)
+	}
+	return when, engine, pack
+}
+
+// name returns the row's title, or its key when it has none.
+func (row BreakdownRow) name() string {
+	if row.Title != "" {
+		return row.Title
+	}
+	return row.Key
 }
 
 // columnTitle returns the title of a standard metric id, for table heads.

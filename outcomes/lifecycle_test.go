@@ -48,49 +48,49 @@ func TestLifecycle(t *testing.T) {
 		{"cases interleave freely", []string{r, "C-2 referred 2023-04-01", a, "C-2 assessed 2023-04-02"}, nil, 4},
 		{"victim and score events after the end", []string{r, a, al, s, c,
 			`C-1 victim-supported 2023-06-01 "victims": 1`, "C-1 victim-exited 2023-07-01",
-			`C-1 score 2023-07-02 "instrument": "mirabel", "phase": "pre", "value": 3`}, nil, 8},
+			`C-1 score 2023-07-02 "instrument": "risk", "phase": "pre", "value": 3`}, nil, 8},
 		{"support again after an exit", []string{r, `C-1 victim-supported 2023-05-02 "victims": 1`, "C-1 victim-exited 2023-05-03",
 			`C-1 victim-supported 2023-05-04 "victims": 2`, "C-1 victim-exited 2023-05-05"}, nil, 5},
-		{"event before referral", []string{a, r}, []string{
-			"1:1 before-referral case C-1: assessed before referred; expected the case's referred event first",
-			"2:1 out-of-order case C-1: referred on 2023-05-01 is before the case's event on line 1 (2023-05-02); expected events in date order",
-			"2:1 unexpected-event case C-1: referred after the case's first event on line 1; expected referred first"}, 0},
+		{"an event's line before the referral's", []string{a, r}, nil, 2},
+		{"event dated before the referral", []string{"C-1 assessed 2023-04-30", r}, []string{
+			"1:1 before-referral case C-1: assessed before referred; the case has no referred event on or before 2023-04-30"}, 1},
 		{"referred twice", []string{r, r}, []string{
 			"2:1 duplicate-event case C-1: referred again; it was referred on line 1"}, 1},
 		{"one missing referral is one problem", []string{a, al, s, c}, []string{
-			"1:1 before-referral case C-1: assessed before referred; expected the case's referred event first"}, 3},
-		{"out of date order", []string{r, "C-1 assessed 2023-04-30"}, []string{
-			"2:1 out-of-order case C-1: assessed on 2023-04-30 is before the case's event on line 1 (2023-05-01); expected events in date order"}, 1},
+			"1:1 before-referral case C-1: assessed before referred; the case has no referred event on or before 2023-05-02"}, 3},
+		{"lines out of date order", []string{al, r, s, a}, nil, 4},
 		{"skipped assessment", []string{r, al}, []string{
-			"2:1 unexpected-event case C-1: allocated before assessed; expected an assessed event first"}, 1},
+			"2:1 unexpected-event case C-1: allocated before assessed; the case's events, sorted by date, go allocated before assessed"}, 1},
 		{"completed before started", []string{r, a, al, c}, []string{
-			"4:1 unexpected-event case C-1: completed before started; expected a started event first"}, 3},
+			"4:1 unexpected-event case C-1: completed before started; the case's events, sorted by date, go completed before started"}, 3},
 		{"session before start", []string{r, a, al, sess}, []string{
-			"4:1 unexpected-event case C-1: session-attended before started; expected a started event first"}, 3},
+			"4:1 unexpected-event case C-1: session-attended before started; the case's events, sorted by date, go session-attended before started"}, 3},
 		{"assessed twice", []string{r, a, a}, []string{
 			"3:1 duplicate-event case C-1: assessed again; it was already assessed on line 2"}, 2},
-		{"assessed after allocation", []string{r, a, al, "C-1 assessed 2023-05-03"}, []string{
-			"4:1 unexpected-event case C-1: assessed after allocated; expected assessed before allocated"}, 3},
+		{"assessed dated after the allocation is one problem", []string{r, al, "C-1 assessed 2023-05-04"}, []string{
+			"2:1 unexpected-event case C-1: allocated before assessed; the case's events, sorted by date, go allocated before assessed"}, 2},
+		{"assessed again after allocation", []string{r, a, al, "C-1 assessed 2023-05-03"}, []string{
+			"4:1 duplicate-event case C-1: assessed again; it was already assessed on line 2"}, 3},
 		{"duplicate end", []string{r, a, al, s, c, "C-1 partially-completed 2023-05-07"}, []string{
 			"6:1 duplicate-end case C-1: partially-completed, but the case already ended (completed on line 5); a case ends once"}, 5},
 		{"withdrawn after completion", []string{r, a, al, s, c, `C-1 withdrawn 2023-05-07 "reason": "other"`}, []string{
 			"6:1 duplicate-end case C-1: withdrawn, but the case already ended (completed on line 5); a case ends once"}, 5},
 		{"session after the end", []string{r, `C-1 withdrawn 2023-05-02 "reason": "declined"`, sess}, []string{
-			"3:1 unexpected-event case C-1: session-attended after the case ended (withdrawn on line 2); expected no programme events after the end"}, 2},
+			"3:1 unexpected-event case C-1: session-attended after the case ended (withdrawn on line 2); the case's events, sorted by date, go withdrawn before session-attended"}, 2},
 		{"exit without support", []string{r, "C-1 victim-exited 2023-05-02"}, []string{
-			"2:1 unexpected-event case C-1: victim-exited with no victim in service; expected a victim-supported event first"}, 1},
+			"2:1 unexpected-event case C-1: victim-exited with no victim in service; expected a victim-supported event before it"}, 1},
 		{"two exits", []string{r, `C-1 victim-supported 2023-05-02 "victims": 1`, "C-1 victim-exited 2023-05-03", "C-1 victim-exited 2023-05-04"}, []string{
-			"4:1 unexpected-event case C-1: victim-exited with no victim in service; expected a victim-supported event first"}, 3},
-		{"two pre scores", []string{r, `C-1 score 2023-05-02 "instrument": "mirabel", "phase": "pre", "value": 3`, `C-1 score 2023-05-03 "instrument": "mirabel", "phase": "pre", "value": 4`}, []string{
-			"3:1 duplicate-event case C-1: a second pre score for mirabel; the first is on line 2"}, 2},
-		{"pre after post", []string{r, `C-1 score 2023-05-02 "instrument": "mirabel", "phase": "post", "value": 3`, `C-1 score 2023-05-03 "instrument": "mirabel", "phase": "pre", "value": 4`}, []string{
-			"2:1 not-counted case C-1: post score for mirabel with no pre score; not counted in score-change:mirabel",
-			"3:1 unexpected-event case C-1: pre score for mirabel after its post score on line 2; expected pre before post"}, 2},
+			"4:1 unexpected-event case C-1: victim-exited with no victim in service; expected a victim-supported event before it"}, 3},
+		{"two pre scores", []string{r, `C-1 score 2023-05-02 "instrument": "risk", "phase": "pre", "value": 3`, `C-1 score 2023-05-03 "instrument": "risk", "phase": "pre", "value": 4`}, []string{
+			"3:1 duplicate-event case C-1: a second pre score for risk; the first is on line 2"}, 2},
+		{"pre after post", []string{r, `C-1 score 2023-05-02 "instrument": "risk", "phase": "post", "value": 3`, `C-1 score 2023-05-03 "instrument": "risk", "phase": "pre", "value": 4`}, []string{
+			"2:1 not-counted case C-1: post score for risk with no pre score; not counted in score-change:risk",
+			"3:1 unexpected-event case C-1: pre score for risk after its post score (line 2); the case's events, sorted by date, go post before pre"}, 2},
 		{"two post scores", []string{r, `C-1 score 2023-05-02 "instrument": "dash", "phase": "pre", "value": 3`, `C-1 score 2023-05-03 "instrument": "dash", "phase": "post", "value": 1`, `C-1 score 2023-05-04 "instrument": "dash", "phase": "post", "value": 1`}, []string{
 			"4:1 duplicate-event case C-1: a second post score for dash; the first is on line 3"}, 3},
 		{"instruments are separate", []string{r, `C-1 score 2023-05-02 "instrument": "a", "phase": "pre", "value": 3`, `C-1 score 2023-05-02 "instrument": "b", "phase": "pre", "value": 3`}, nil, 3},
 		{"victim event before referral", []string{`C-1 victim-supported 2023-05-02 "victims": 1`}, []string{
-			"1:1 before-referral case C-1: victim-supported before referred; expected the case's referred event first"}, 0},
+			"1:1 before-referral case C-1: victim-supported before referred; the case has no referred event on or before 2023-05-02"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

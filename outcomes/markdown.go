@@ -7,15 +7,19 @@ import (
 	"strings"
 )
 
-// WriteMarkdown writes the report as a Markdown document: the figures, the
-// breakdowns, the quarters and what each metric counts.
+// WriteMarkdown writes the report as a Markdown document for people: what
+// made it (the pack version and digest, the engine version and the date),
+// the figures, the breakdowns and the quarters by their titles, and what
+// each figure counts. Ids appear only in the JSON and CSV forms. Text from
+// the pack is escaped, so that it cannot add links, images or markup.
 func (r *Report) WriteMarkdown(w io.Writer) error {
 	b := bufio.NewWriter(w)
 	fmt.Fprintf(b, "# Outcomes report: %s\n\n", mdEscape(r.Period.Label))
 	fmt.Fprintf(b, "Period: %s. An event counts in the period when its date falls in it.\n\n", periodText(r.Period))
-	b.WriteString("## Figures\n\n| Metric | Id | Value |\n|---|---|---:|\n")
+	fmt.Fprintf(b, "%s\n\n", mdEscape(r.provenance()))
+	b.WriteString("## Figures\n\n| Figure | Value |\n|---|---:|\n")
 	for _, f := range r.Metrics {
-		fmt.Fprintf(b, "| %s | `%s` | %s |\n", mdEscape(f.Title), f.ID, valueWithUnit(f))
+		fmt.Fprintf(b, "| %s | %s |\n", mdEscape(f.Title), valueWithUnit(f))
 	}
 	for _, bd := range r.Breakdowns {
 		fmt.Fprintf(b, "\n## %s\n\n", mdEscape(bd.Title))
@@ -31,7 +35,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		}
 		fmt.Fprintf(b, "| %s |\n|%s|\n", strings.Join(heads, " | "), strings.Join(align, "|"))
 		for _, row := range bd.Rows {
-			cells := []string{mdEscape(row.Key)}
+			cells := []string{mdEscape(row.name())}
 			for _, v := range row.Values {
 				cells = append(cells, fmt.Sprint(v))
 			}
@@ -59,16 +63,37 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	b.WriteString("\n## What the figures count\n\n")
 	for _, f := range r.Metrics {
 		if f.Description != "" {
-			fmt.Fprintf(b, "- `%s`: %s\n", f.ID, mdEscape(f.Description))
+			fmt.Fprintf(b, "- **%s**: %s\n", mdEscape(f.Title), mdEscape(f.Description))
 		}
 	}
-	b.WriteString("\nn/a means the metric has no data in the period. Percentages and means are rounded to one decimal place.\n")
+	b.WriteString("\nn/a means the figure has no data in the period. Percentages and means are rounded to one decimal place. This report holds counts only, no case ids or personal details.\n")
 	return b.Flush()
 }
 
-// mdEscape keeps text from breaking a Markdown table.
+// mdSpecial are the characters that could make Markdown (or the HTML it
+// may hold) out of text: emphasis, code, links and images, tables,
+// strikethrough, tags and entities.
+const mdSpecial = "\\`*_[]<>|~&!#"
+
+// mdEscape makes s plain text in Markdown: every character with a meaning
+// is escaped with a backslash, and line breaks become spaces, so that text
+// from a pack cannot add a link, an image, markup or a table cell.
 func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			b.WriteByte(' ')
+		case r < 0x20 || r == 0x7f:
+			// control characters are dropped
+		case r < 0x80 && strings.ContainsRune(mdSpecial, r):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func capitalise(s string) string {

@@ -14,7 +14,7 @@ const (
 	UnitDays    = "days"
 )
 
-// Ids of the standard metrics (DESIGN.md §7). Every report has them, in
+// Ids of the standard metrics (docs/reports.md). Every report has them, in
 // this order, followed by one score-change metric for each instrument
 // scored in the period, then any extra metrics.
 const (
@@ -31,7 +31,7 @@ const (
 	MetricMeanDaysInService  = "mean-days-in-service"
 	MetricCompletionRate     = "completion-rate"
 	// MetricScoreChangePrefix starts the id of a score change metric:
-	// "score-change:mirabel".
+	// "score-change:perpetrator-risk".
 	MetricScoreChangePrefix = "score-change:"
 )
 
@@ -40,8 +40,9 @@ const (
 // The standard metrics are computed by the report itself and have no New.
 // An extra metric, such as one a rule pack's outcomes.yaml defines, has a
 // New function and is added to a report run with WithMetrics: the run calls
-// New once, passes every good event of the log to the Measure in file
-// order, and asks it for its Value at the end.
+// New once, passes every good event of the log to the Measure, each case's
+// in the case's order (see ReadEvents), and asks it for its Value at the
+// end.
 type Metric struct {
 	// ID is stable: partner systems read figures by it. Lower-case
 	// letters, digits, hyphens and colons.
@@ -61,7 +62,7 @@ type Metric struct {
 // Measure from one goroutine only.
 type Measure interface {
 	// Observe is called for every event of the log that has no problem,
-	// in file order, whatever its date: the Measure decides what counts
+	// each case's in its order, whatever its date: the Measure decides what counts
 	// (usually events whose date the period Contains). c is the event's
 	// case after the event. An error becomes a problem at the event's line
 	// (code CodeMetric, unless it is a diag.Diagnostic with its own), and
@@ -82,7 +83,8 @@ type CaseView struct {
 	Programme string
 }
 
-// standardMetrics are the DESIGN.md §7 metrics, in report order.
+// standardMetrics are the standard metrics (docs/reports.md), in report
+// order.
 var standardMetrics = []Metric{
 	{ID: MetricReferrals, Title: "Referrals received", Unit: UnitCount,
 		Description: "Referred events dated in the period."},
@@ -107,33 +109,45 @@ var standardMetrics = []Metric{
 	{ID: MetricMeanDaysInService, Title: "Mean days in service (victims)", Unit: UnitDays,
 		Description: "For victims whose exit is dated in the period, the mean number of days from their victim-supported date to their exit."},
 	{ID: MetricCompletionRate, Title: "Completion rate", Unit: UnitPercent,
-		Description: "Completions over all programme exits in the period (completed, partially-completed and withdrawn), as a percentage."},
+		Description: "Of the programme exits in the period of cases that started a programme (completed, partially-completed, and withdrawn after a start), the percentage that completed."},
 }
 
-// StandardMetrics returns the metrics every report has (DESIGN.md §7),
+// StandardMetrics returns the metrics every report has (docs/reports.md),
 // without the score-change metrics, whose ids depend on the instruments in
 // the log.
 func StandardMetrics() []Metric { return slices.Clone(standardMetrics) }
 
-// ScoreChangeMetric describes score-change:INSTRUMENT.
+// ScoreChangeMetric describes score-change:INSTRUMENT for an instrument
+// no Instrument names.
 func ScoreChangeMetric(instrument string) Metric {
-	return Metric{
-		ID:    MetricScoreChangePrefix + instrument,
-		Title: "Change in " + instrument + " score",
-		Unit:  UnitPercent,
-		Description: "Over cases with both a pre and a post " + instrument +
-			" score whose post score is dated in the period: (mean post − mean pre) / mean pre, as a percentage. Negative is a reduction.",
+	return Instrument{ID: instrument}.metric()
+}
+
+// metric describes the instrument's score-change metric.
+func (in Instrument) metric() Metric {
+	title, what := in.Change, in.Title
+	if what == "" {
+		what = "the " + lowerFirst(humanise(in.ID)) + " score"
 	}
+	if title == "" {
+		title = "Change in " + lowerFirst(what)
+	}
+	desc := "Over cases with both a pre and a post score for " + lowerFirst(what) +
+		", whose post score is dated in the period: (mean post − mean pre) / mean pre, as a percentage. Negative is a fall, positive a rise."
+	if in.Description != "" {
+		desc = in.Description + " " + desc
+	}
+	return Metric{ID: MetricScoreChangePrefix + in.ID, Title: title, Unit: UnitPercent, Description: desc}
 }
 
-// config holds a report run's options.
-type config struct {
-	extra []Metric
+// lowerFirst lower-cases the first letter of s unless the second is upper
+// case too (an acronym).
+func lowerFirst(s string) string {
+	if len(s) >= 2 && s[0] >= 'A' && s[0] <= 'Z' && !(s[1] >= 'A' && s[1] <= 'Z') {
+		return string(s[0]+'a'-'A') + s[1:]
+	}
+	return s
 }
-
-// Option configures a report run. An Option that cannot apply returns an
-// error and Compute returns no report.
-type Option func(*config) error
 
 var metricID = regexp.MustCompile(`^[a-z0-9][a-z0-9:-]{0,99}$`)
 

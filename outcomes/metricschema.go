@@ -8,9 +8,6 @@ import "github.com/saferpath/pathway/internal/schemagen"
 func MetricsSchema() ([]byte, error) {
 	s := schemagen.Reflect(&metricsFile{}, "rules/outcomes-v1.json", "outcomes.yaml",
 		"The figures a rule pack version adds to every outcome report, beside the standard ones.")
-	if m := s.Definitions["metricSpec"]; m != nil {
-		m.Required = []string{"id", "title", "when"}
-	}
 	schemagen.Enum(s, "metricSpec", "aggregate", aggregates)
 	schemagen.Enum(s, "metricSpec", "of", numberFields)
 	return schemagen.Marshal(s)

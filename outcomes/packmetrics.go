@@ -6,7 +6,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/saferpath/pathway/diag"
 	"github.com/saferpath/pathway/internal/engine"
@@ -32,20 +31,60 @@ var aggregates = []string{AggregateCount, AggregateSum, AggregateMean, Aggregate
 var numberFields = []string{"victims", "children", "value"}
 
 // metricSpec is one metric as outcomes.yaml writes it.
+// Its struct tags give outcomes.yaml's JSON Schema its descriptions.
 type metricSpec struct {
-	ID          string         `json:"id"`
-	Title       string         `json:"title"`
-	Description string         `json:"description"`
-	Source      string         `json:"source"`
-	Unit        string         `json:"unit"`
-	Aggregate   string         `json:"aggregate"`
-	When        yamlsrc.Scalar `json:"when"`
-	Of          string         `json:"of"`
-	Over        yamlsrc.Scalar `json:"over"`
+	ID          string         `json:"id" jsonschema:"title=Id,pattern=^[a-z0-9]+(-[a-z0-9]+)*$,example=withdrawals-disengaged-rate" jsonschema_description:"Lower-case words joined by hyphens; not a standard metric's id. Reports in JSON and CSV name the metric by it."`
+	Title       string         `json:"title" jsonschema:"title=Title,minLength=1" jsonschema_description:"What the reports people read call the figure."`
+	Description string         `json:"description" jsonschema:"title=Description,minLength=1" jsonschema_description:"Exactly what is counted."`
+	Source      string         `json:"source" jsonschema:"title=Source,minLength=1" jsonschema_description:"The document that asks for the figure."`
+	Unit        string         `json:"unit" jsonschema:"title=Unit,minLength=1,example=count" jsonschema_description:"count, percent, days or a short word."`
+	Aggregate   string         `json:"aggregate" jsonschema:"title=Aggregate" jsonschema_description:"count the events selected; sum or mean a number field of them (of); or the rate of the selected among those over selects."`
+	When        yamlsrc.Scalar `json:"when" jsonschema:"title=Events counted,example=type == \"withdrawn\" && reason == \"disengaged\"" jsonschema_description:"A condition over an event and its case: the events it is true for count."`
+	Of          string         `json:"of,omitempty" jsonschema:"title=Of" jsonschema_description:"The number field a sum or a mean adds up."`
+	Over        yamlsrc.Scalar `json:"over,omitempty" jsonschema:"title=Out of" jsonschema_description:"For a rate: the condition selecting the events the rate is out of."`
+}
+
+// reasonSpec is one withdrawal reason as outcomes.yaml writes it.
+type reasonSpec struct {
+	Code    string   `json:"code" jsonschema:"title=Code,pattern=^[a-z0-9]+(-[a-z0-9]+)*$,example=moved-away" jsonschema_description:"The reason's code, as reports in JSON and CSV name it."`
+	Title   string   `json:"title" jsonschema:"title=Title,minLength=1,example=Moved out of the area" jsonschema_description:"What the reports people read call it."`
+	Aliases []string `json:"aliases,omitempty" jsonschema:"title=Other spellings" jsonschema_description:"Other ways case systems write the reason; each is read as this code, ignoring case and punctuation."`
+}
+
+// instrumentSpec is one score instrument as outcomes.yaml writes it.
+type instrumentSpec struct {
+	ID          string `json:"id" jsonschema:"title=Id,pattern=^[a-z0-9]+(-[a-z0-9]+)*$,example=perpetrator-risk" jsonschema_description:"Named for what the instrument measures; score events name it."`
+	Title       string `json:"title" jsonschema:"title=Title,minLength=1"`
+	Change      string `json:"change,omitempty" jsonschema:"title=Change title" jsonschema_description:"What reports call the change in its score."`
+	Description string `json:"description,omitempty" jsonschema:"title=Description"`
+	Source      string `json:"source,omitempty" jsonschema:"title=Source"`
 }
 
 type metricsFile struct {
-	Metrics []metricSpec `json:"metrics"`
+	Reasons     []reasonSpec     `json:"reasons,omitempty" jsonschema:"title=Withdrawal reasons" jsonschema_description:"The codes a withdrawal's reason is counted under; the default codes when left out."`
+	Instruments []instrumentSpec `json:"instruments,omitempty" jsonschema:"title=Score instruments"`
+	Metrics     []metricSpec     `json:"metrics,omitempty" jsonschema:"title=Metrics"`
+}
+
+// Definitions are what a rule pack's outcomes.yaml defines: its extra
+// metrics, its withdrawal reasons and its score instruments.
+type Definitions struct {
+	// Metrics are added to every report after the standard ones.
+	Metrics []Metric
+	// Reasons are the withdrawal reason codes, with titles and aliases;
+	// DefaultReasons when the file lists none.
+	Reasons []ReasonCode
+	// Instruments name the score instruments.
+	Instruments []Instrument
+}
+
+// Options returns the report options that apply the definitions:
+// WithMetrics, WithReasons and WithInstruments.
+func (d *Definitions) Options() []Option {
+	if d == nil {
+		return nil
+	}
+	return []Option{WithMetrics(d.Metrics...), WithReasons(d.Reasons...), WithInstruments(d.Instruments...)}
 }
 
 // eventInput is what a metric's filter reads: the event and its case.
@@ -60,7 +99,8 @@ func evIn(p any) *eventInput { return p.(*engine.Env).Root.(*eventInput) }
 // event by its JSON name, and the event's case after the event as `stage`
 // (referred, assessed, allocated, started, completed, partially-completed
 // or withdrawn) and `caseProgramme` (the programme it was allocated to).
-var eventSchema = sync.OnceValue(func() *engine.Schema {
+// reasons are the reason codes `reason` may be compared with.
+func eventSchema(reasons []string) *engine.Schema {
 	text := func(name string, get func(*eventInput) string) *engine.Field {
 		return &engine.Field{Name: name, Kind: engine.KindText, Get: func(p any) engine.Value { return engine.Text(get(evIn(p))) }}
 	}
@@ -69,23 +109,16 @@ var eventSchema = sync.OnceValue(func() *engine.Schema {
 		f.Enum, f.Values = enum, values
 		return f
 	}
-	var typeNames, reasonNames []string
-	for _, t := range types {
-		typeNames = append(typeNames, string(t))
-	}
-	for _, r := range reasons {
-		reasonNames = append(reasonNames, string(r))
-	}
 	var stages []string
 	for st := StageReferred; st <= StageWithdrawn; st++ {
 		stages = append(stages, st.String())
 	}
 	return engine.NewSchema(
 		text("case", func(in *eventInput) string { return in.e.Case }),
-		enum("type", "type", typeNames, func(in *eventInput) string { return string(in.e.Type) }),
+		enum("type", "type", typeNames(), func(in *eventInput) string { return string(in.e.Type) }),
 		&engine.Field{Name: "on", Kind: engine.KindDate, Get: func(p any) engine.Value { return engine.DateValue(evIn(p).e.On) }},
 		text("programme", func(in *eventInput) string { return in.e.Programme }),
-		enum("reason", "reason", reasonNames, func(in *eventInput) string { return string(in.e.Reason) }),
+		enum("reason", "reason", reasons, func(in *eventInput) string { return string(in.e.Reason) }),
 		&engine.Field{Name: "victims", Kind: engine.KindInt, Get: func(p any) engine.Value { return engine.Int(int64(evIn(p).e.Victims)) }},
 		&engine.Field{Name: "children", Kind: engine.KindInt, Get: func(p any) engine.Value { return engine.Int(int64(evIn(p).e.Children)) }},
 		text("instrument", func(in *eventInput) string { return in.e.Instrument }),
@@ -99,39 +132,108 @@ var eventSchema = sync.OnceValue(func() *engine.Schema {
 		}),
 		text("caseProgramme", func(in *eventInput) string { return in.c.Programme }),
 	)
-})
+}
 
-// ReadMetrics reads a rule pack's outcomes.yaml: the metrics it adds to
-// every report, each a filter over events (an expression through the same
-// engine as every rule) and an aggregate (count, sum, mean or rate). Every
-// problem is returned at once, at file:line:col. Pass the metrics to a
-// report with WithMetrics.
+// ReadMetrics reads a rule pack's outcomes.yaml (data, named name in
+// problems) and returns the metrics it adds to every report: each a filter
+// over events (an expression through the same engine as every rule) and
+// an aggregate (count, sum, mean or rate). Any problem makes the error a
+// diag.List with every problem at file:line:col. Pass the metrics to a
+// report with WithMetrics; ReadDefinitions reads the file's reasons and
+// instruments too.
 //
 // A filter selects an event when it is true for it; an event a filter
 // cannot decide (it reads a field the event does not have, such as the
 // programme of a referred event) is not selected. Only events dated in the
 // report's period count.
 func ReadMetrics(name string, data []byte) ([]Metric, diag.List) {
+	d, problems := ReadDefinitions(name, data)
+	if d == nil {
+		return nil, problems
+	}
+	return d.Metrics, problems
+}
+
+// ReadDefinitions reads a rule pack's outcomes.yaml: its withdrawal
+// reasons (each a code, a title and aliases), its score instruments and
+// its metrics (see ReadMetrics). The file is described in docs/reports.md.
+// Every problem is returned at once, at file:line:col, warnings too; with
+// any error among them, the Definitions hold only what had none.
+func ReadDefinitions(name string, data []byte) (*Definitions, diag.List) {
 	f, problems := yamlsrc.Parse(name, data)
 	if f == nil {
 		return nil, problems
 	}
-	ms, problems := parseMetrics(f)
-	yamlsrc.Annotate(problems, f)
-	return ms, problems
-}
-
-func parseMetrics(f *yamlsrc.File) ([]Metric, diag.List) {
+	defer func() { yamlsrc.Annotate(problems, f) }()
 	var raw metricsFile
-	pos, problems := yamlsrc.Decode(f, f.Root, "", &raw)
-	var out []Metric
+	pos, decoded := yamlsrc.Decode(f, f.Root, "", &raw)
+	problems = append(problems, decoded...)
+	defs := &Definitions{}
+	at := func(path, field, code, summary, detail string) {
+		p := yamlsrc.Field(path, field)
+		problems = append(problems, f.Diag(pos.Node(p), code, summary, detail, p))
+	}
+
+	// Reasons.
+	aliases := map[string]string{}
+	for i, s := range raw.Reasons {
+		path := yamlsrc.Index("reasons", i)
+		switch {
+		case !isSlug([]byte(s.Code)):
+			at(path, "code", "bad-code", "The reason code is not a code",
+				"A reason code is lower-case words joined by hyphens, such as moved-away: reports in JSON and CSV name it.")
+			continue
+		case slices.ContainsFunc(defs.Reasons, func(rc ReasonCode) bool { return string(rc.Code) == s.Code }):
+			at(path, "code", "duplicate-code", fmt.Sprintf("The reason code %q is listed twice", s.Code), "List each reason once; put other spellings in its aliases.")
+			continue
+		case s.Title == "":
+			at(path, "title", "missing-title", "The reason has no title", "Give the reason a title for the reports people read, such as \"Moved out of the area\".")
+		}
+		for j, a := range append([]string{s.Code}, s.Aliases...) {
+			k := normaliseReason(a)
+			if other, dup := aliases[k]; dup && other != s.Code {
+				p := yamlsrc.Index(yamlsrc.Field(path, "aliases"), j-1)
+				problems = append(problems, f.Diag(pos.Node(p), "duplicate-alias", fmt.Sprintf("This spelling already maps to %q", other),
+					"A spelling can map to one reason only. Remove it from one of the two.", p))
+				continue
+			}
+			aliases[k] = s.Code
+		}
+		defs.Reasons = append(defs.Reasons, ReasonCode{Code: Reason(s.Code), Title: s.Title, Aliases: s.Aliases})
+	}
+	if len(raw.Reasons) > 254 {
+		at("", "reasons", "too-many-reasons", "More than 254 reasons", "A pack may list at most 254 withdrawal reasons.")
+	}
+	if len(defs.Reasons) == 0 {
+		defs.Reasons = DefaultReasons()
+	}
+	var reasonCodes []string
+	for _, rc := range newReasonTable(defs.Reasons).codes {
+		reasonCodes = append(reasonCodes, string(rc.Code))
+	}
+
+	// Instruments.
+	for i, s := range raw.Instruments {
+		path := yamlsrc.Index("instruments", i)
+		switch {
+		case !isSlug([]byte(s.ID)):
+			at(path, "id", "bad-id", "The instrument id is not an id",
+				"An instrument id is lower-case words joined by hyphens, named for what the instrument measures, such as perpetrator-risk.")
+			continue
+		case slices.ContainsFunc(defs.Instruments, func(in Instrument) bool { return in.ID == s.ID }):
+			at(path, "id", "duplicate-id", fmt.Sprintf("The instrument %q is listed twice", s.ID), "List each instrument once.")
+			continue
+		case s.Title == "":
+			at(path, "title", "missing-title", "The instrument has no title", "Give the instrument a title for the reports people read.")
+		}
+		defs.Instruments = append(defs.Instruments, Instrument{ID: s.ID, Title: s.Title, Change: s.Change, Description: s.Description})
+	}
+
+	// Metrics.
+	schema := eventSchema(reasonCodes)
 	seen := map[string]bool{}
 	for i, s := range raw.Metrics {
 		path := yamlsrc.Index("metrics", i)
-		at := func(field, code, summary, detail string) {
-			p := yamlsrc.Field(path, field)
-			problems = append(problems, f.Diag(pos.Node(p), code, summary, detail, p))
-		}
 		for _, need := range []struct{ field, value, what string }{
 			{"id", s.ID, "an id, such as withdrawals-disengaged, that reports use"},
 			{"title", s.Title, "a short title for reports"},
@@ -140,56 +242,56 @@ func parseMetrics(f *yamlsrc.File) ([]Metric, diag.List) {
 			{"unit", s.Unit, "a unit: count, percent, days or a short word"},
 		} {
 			if need.value == "" {
-				at(need.field, "missing-"+need.field, "The metric has no "+need.field, fmt.Sprintf("Every metric needs %s. Add `%s:` to it.", need.what, need.field))
+				at(path, need.field, "missing-"+need.field, "The metric has no "+need.field, fmt.Sprintf("Every metric needs %s. Add `%s:` to it.", need.what, need.field))
 			}
 		}
 		if s.ID != "" && (!engine.ValidID(s.ID) || isStandard(s.ID)) {
-			at("id", "bad-id", fmt.Sprintf("%q cannot be a metric id here", s.ID),
+			at(path, "id", "bad-id", fmt.Sprintf("%q cannot be a metric id here", s.ID),
 				"Ids are lower-case words joined by hyphens, and must not repeat a standard metric's id (referrals, completions, ...) or start with score-change.")
 		}
 		if seen[s.ID] && s.ID != "" {
-			at("id", "duplicate-id", fmt.Sprintf("The metric id %q is used twice", s.ID), "Give each metric its own id.")
+			at(path, "id", "duplicate-id", fmt.Sprintf("The metric id %q is used twice", s.ID), "Give each metric its own id.")
 		}
 		seen[s.ID] = true
 		if !slices.Contains(aggregates, s.Aggregate) {
-			at("aggregate", "bad-aggregate", "`aggregate` is not one of the allowed values",
+			at(path, "aggregate", "bad-aggregate", "`aggregate` is not one of the allowed values",
 				fmt.Sprintf("Say how events are combined: %s.%s", diag.Quoted(aggregates), diag.DidYouMean(s.Aggregate, aggregates)))
 		}
 		needsOf := s.Aggregate == AggregateSum || s.Aggregate == AggregateMean
 		switch {
 		case needsOf && !slices.Contains(numberFields, s.Of):
-			at("of", "bad-of", "`of` must name a number field of the events",
+			at(path, "of", "bad-of", "`of` must name a number field of the events",
 				fmt.Sprintf("A %s adds up %s.%s", s.Aggregate, diag.Quoted(numberFields), diag.DidYouMean(s.Of, numberFields)))
 		case !needsOf && s.Of != "":
-			at("of", "of-not-used", "`of` is only for sum and mean", "Remove `of:`, or set `aggregate: sum` or `mean`.")
+			at(path, "of", "of-not-used", "`of` is only for sum and mean", "Remove `of:`, or set `aggregate: sum` or `mean`.")
 		}
-		when := compileFilter(f, pos, path, "when", s.When, &problems)
+		when := compileFilter(f, pos, schema, path, "when", s.When, &problems)
 		var over *engine.Program
 		switch {
 		case s.Aggregate == AggregateRate && s.Over.Node == nil:
-			at("over", "missing-over", "A rate needs `over`",
+			at(path, "over", "missing-over", "A rate needs `over`",
 				"Say which events the rate is out of, such as over: type in [\"completed\", \"partially-completed\", \"withdrawn\"].")
 		case s.Aggregate == AggregateRate:
-			over = compileFilter(f, pos, path, "over", s.Over, &problems)
+			over = compileFilter(f, pos, schema, path, "over", s.Over, &problems)
 		case s.Over.Node != nil:
-			at("over", "over-not-used", "`over` is only for a rate", "Remove `over:`, or set `aggregate: rate`.")
+			at(path, "over", "over-not-used", "`over` is only for a rate", "Remove `over:`, or set `aggregate: rate`.")
 		}
 		if when == nil || (s.Aggregate == AggregateRate && over == nil) || problems.HasErrors() {
 			continue
 		}
-		out = append(out, packMetric(s, when, over))
+		defs.Metrics = append(defs.Metrics, packMetric(s, when, over))
 	}
-	return out, problems
+	return defs, problems
 }
 
-func compileFilter(f *yamlsrc.File, pos yamlsrc.Positions, path, field string, s yamlsrc.Scalar, problems *diag.List) *engine.Program {
+func compileFilter(f *yamlsrc.File, pos yamlsrc.Positions, schema *engine.Schema, path, field string, s yamlsrc.Scalar, problems *diag.List) *engine.Program {
 	p := yamlsrc.Field(path, field)
 	if s.Node == nil {
 		*problems = append(*problems, f.Diag(pos.Node(p), "missing-"+field, "The metric has no filter",
 			"Say which events count in `when`, such as when: type == \"withdrawn\" && reason == \"disengaged\".", p))
 		return nil
 	}
-	prog, errs := engine.Compile(s.Value, eventSchema(), engine.Source{File: f.Name, Line: f.Excerpt, Node: s.Node})
+	prog, errs := engine.Compile(s.Value, schema, engine.Source{File: f.Name, Line: f.Excerpt, Node: s.Node})
 	for _, d := range errs {
 		d.Path = p
 	}
@@ -209,25 +311,42 @@ func packMetric(s metricSpec, when, over *engine.Program) Metric {
 		New: func(p Period) Measure { return &packMeasure{spec: s, when: when, over: over, period: p} }}
 }
 
-// packMeasure accumulates one pack metric over a report run.
+// packMeasure accumulates one pack metric over a report run. Its
+// session, environment and event are reused from event to event, so that
+// measuring allocates nothing.
 type packMeasure struct {
 	spec       metricSpec
 	when, over *engine.Program
 	period     Period
 	n, d       float64 // selected events (or the sum), and the rate's denominator
+	ev         Event
+	cv         CaseView
+	in         eventInput
+	env        engine.Env
+	sess       *engine.Session
 }
 
 func (m *packMeasure) Observe(e Event, c CaseView) error {
 	if !m.period.Contains(e.On) {
 		return nil
 	}
-	env := &engine.Env{Root: &eventInput{e: &e, c: &c}, Today: e.On, Index: -1}
+	if m.sess == nil {
+		m.in = eventInput{e: &m.ev, c: &m.cv}
+		m.env = engine.Env{Root: &m.in, Index: -1}
+		m.sess = engine.NewSession(context.Background(), &m.env)
+	}
+	m.ev, m.cv, m.env.Today = e, c, e.On
 	selected := func(p *engine.Program) (bool, error) {
-		res := p.Eval(context.Background(), env)
-		if res.Err != nil {
-			return false, fmt.Errorf("metric %s: %v", m.spec.ID, res.Err)
+		switch m.sess.Decide(p) {
+		case engine.True:
+			return true, nil
+		case engine.False:
+			return false, nil
 		}
-		return res.Outcome == engine.True, nil
+		if _, err := m.sess.Undecided(); err != nil {
+			return false, fmt.Errorf("metric %s: %v", m.spec.ID, err)
+		}
+		return false, nil // a filter that cannot decide selects nothing
 	}
 	ok, err := selected(m.when)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
 )
 
 func parseMetricsText(t *testing.T, text string) ([]Metric, string) {
@@ -65,6 +66,12 @@ func TestPackMetricProblems(t *testing.T) {
 		{"standard id", `metrics: [{id: referrals, title: t, description: d, source: s, unit: count, aggregate: count, when: 'type == "referred"'}]`, "bad-id"},
 		{"not boolean", `metrics: [{id: a, title: t, description: d, source: s, unit: count, aggregate: count, when: 'victims + 1'}]`, "not-boolean"},
 		{"missing title", `metrics: [{id: a, description: d, source: s, unit: count, aggregate: count, when: 'type == "referred"'}]`, "missing-title"},
+		{"reason not a listed code", `{reasons: [{code: gone, title: Gone}], metrics: [{id: a, title: t, description: d, source: s, unit: count, aggregate: count, when: 'reason == "disengaged"'}]}`, "bad-enum"},
+		{"reason code not a code", `{reasons: [{code: "Moved Away", title: t}], metrics: []}`, "bad-code"},
+		{"reason listed twice", `{reasons: [{code: a, title: t}, {code: a, title: u}], metrics: []}`, "duplicate-code"},
+		{"alias of two reasons", `{reasons: [{code: a, title: t, aliases: [x y]}, {code: b, title: u, aliases: [X-Y]}], metrics: []}`, "duplicate-alias"},
+		{"instrument without title", `{instruments: [{id: risk}], metrics: []}`, "missing-title"},
+		{"instrument id not an id", `{instruments: [{id: Risk Score, title: t}], metrics: []}`, "bad-id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,10 +83,10 @@ func TestPackMetricProblems(t *testing.T) {
 	}
 }
 
-// FuzzReadMetrics parses arbitrary outcomes.yaml files: whatever they
+// FuzzParseMetrics parses arbitrary outcomes.yaml files: whatever they
 // hold, parsing never panics, every problem has a code and a line, and the
 // metrics it accepts measure a small log without error.
-func FuzzReadMetrics(f *testing.F) {
+func FuzzParseMetrics(f *testing.F) {
 	kent, err := os.ReadFile("../rules/kent/2022-08/outcomes.yaml")
 	require.NoError(f, err)
 	f.Add(kent)
@@ -88,10 +95,14 @@ func FuzzReadMetrics(f *testing.F) {
 	log := `{"case":"C-1","type":"referred","on":"2023-04-03"}
 {"case":"C-1","type":"withdrawn","on":"2023-04-09","reason":"declined"}
 {"case":"C-2","type":"referred","on":"2023-04-03"}
-{"case":"C-2","type":"score","on":"2023-04-04","instrument":"mirabel","phase":"pre","value":10}
+{"case":"C-2","type":"score","on":"2023-04-04","instrument":"perpetrator-risk","phase":"pre","value":10}
 `
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ms, problems := ReadMetrics("outcomes.yaml", data)
+		defs, problems := ReadDefinitions("outcomes.yaml", data)
+		if defs == nil {
+			require.NotEmpty(t, problems)
+			return
+		}
 		for _, d := range problems {
 			require.NotEmpty(t, d.Code)
 			require.NotZero(t, d.Range.Start.Line, d.Compact())
@@ -99,7 +110,7 @@ func FuzzReadMetrics(f *testing.F) {
 		if problems.HasErrors() {
 			return
 		}
-		_, probs := Compute("events.jsonl", strings.NewReader(log), FinancialYear(2023), WithMetrics(ms...))
+		_, probs := Compute("events.jsonl", strings.NewReader(log), FinancialYear(2023), defs.Options()...)
 		for _, d := range probs {
 			require.NotEqual(t, "internal", d.Code)
 		}

@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/saferpath/pathway/diag"
+	"github.com/saferpath/pathway/referral"
 )
 
 // Figure is one metric's value in a report.
@@ -46,7 +47,11 @@ type Breakdown struct {
 
 // BreakdownRow is one row of a Breakdown.
 type BreakdownRow struct {
-	Key    string  `json:"key"`
+	// Key is the row's id: a reason code or a programme id.
+	Key string `json:"key"`
+	// Title names the row for people; reports people read show it
+	// instead of the key.
+	Title  string  `json:"-"`
 	Values []int64 `json:"values"`
 }
 
@@ -57,17 +62,25 @@ type QuarterFigures struct {
 	Metrics []Figure `json:"metrics"`
 }
 
-// Report holds a period's figures. Its JSON form is the DESIGN.md §7
-// contract: period and metrics, then breakdowns and quarters. It holds no
-// case id or other personal data.
+// Report holds a period's figures. Its JSON form is described in
+// docs/reports.md: period, pack and metrics, then breakdowns, quarters,
+// the engine version and the generation date. It holds no case id or
+// other personal data.
 type Report struct {
-	Period  Period   `json:"period"`
-	Metrics []Figure `json:"metrics"`
+	Period Period `json:"period"`
+	// Pack is the rule pack version the report was made under, when one
+	// was given (WithPack).
+	Pack    *PackStamp `json:"pack,omitempty"`
+	Metrics []Figure   `json:"metrics"`
 	// Breakdowns: withdrawal reasons, and counts by programme.
 	Breakdowns []Breakdown `json:"breakdowns"`
 	// Quarters: the trend, one entry for each financial quarter the period
 	// overlaps.
 	Quarters []QuarterFigures `json:"quarters"`
+	// Engine is the version of the library that made the report.
+	Engine string `json:"engine"`
+	// Generated is the date the report was made.
+	Generated referral.Date `json:"generated"`
 	// Events and Cases count what was read, whatever the dates.
 	Events int64 `json:"-"`
 	Cases  int   `json:"-"`
@@ -110,19 +123,21 @@ var programmeColumns = []string{MetricAllocations, MetricStarts, MetricSessionsA
 // tally accumulates one report. Its memory grows with the number of
 // programmes, instruments and quarters, never with the number of events.
 type tally struct {
-	p           Period
-	counts      [numCounts]int64
-	quarters    [][trendCounts]int64
-	firstQ      int
-	exited      int64 // victims whose exit is in the period
-	exitedDays  int64
-	scores      map[string]*scoreSums
-	reasons     []int64 // by withdrawal reason, in reasons order
-	programmes  map[string]*[6]int64
-	extra       []Measure
-	extraDefs   []Metric
-	events      int64
-	instruments []string
+	p          Period
+	cfg        *config
+	rd         *reader
+	counts     [numCounts]int64
+	exits      int64 // programme exits of cases that started
+	quarters   [][trendCounts]int64
+	firstQ     int
+	exited     int64 // victims whose exit is in the period
+	exitedDays int64
+	scores     map[string]*scoreSums
+	reasons    []int64 // by withdrawal reason, in the reason table's order
+	programmes map[string]*[6]int64
+	extra      []Measure
+	events     int64
+	instrSeen  []string
 }
 
 // scoreSums are the sums for one instrument's score change.
@@ -134,60 +149,63 @@ type scoreSums struct {
 func quarterKey(start, q int) int { return start*4 + q - 1 }
 
 // Compute reads an event log from r (name is the file name for problems)
-// and returns the report for period p. It streams: memory holds a small
-// state for each case, never the events.
+// and returns the report for period p. The log may be JSON Lines or CSV,
+// its lines in any order (see ReadEvents). Compute reads it with
+// ReadEventsTo: a log whose cases are each in date order is read in one
+// pass, with memory for the open cases; a log that is not is read twice
+// when r is an io.Seeker (a file), holding only the events of the cases
+// out of order, and held whole otherwise.
 //
 // When the log has any error (warnings do not count), the report is nil and
 // the list says why: a report from a log with mistakes would publish a
 // miscount. Warnings are returned with a report.
 func Compute(name string, r io.Reader, p Period, opts ...Option) (*Report, diag.List) {
-	var cfg config
-	var errs []error
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&cfg); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, diag.List{{Severity: diag.Error, Code: CodeMetric, Summary: "the report's extra metrics cannot be used", Detail: err.Error()}}
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, diag.List{{Severity: diag.Error, Code: CodeMetric, Summary: "the report's options cannot be used", Detail: err.Error()}}
 	}
 	if p.From.IsZero() || p.To.Before(p.From) {
 		return nil, diag.List{periodError("no reporting period", "Give a period, such as ParsePeriod(\"2023/24\").")}
 	}
-	t := newTally(p, cfg.extra)
-	s := newScanner(name)
-	problems := s.run(r, t.observe)
+	if cfg.generated.IsZero() {
+		cfg.generated = today()
+	}
+	t := &tally{p: p, cfg: cfg}
+	rd := newReader(name, cfg, t)
+	t.rd = rd
+	t.restart()
+	problems := rd.read(r, false)
 	if problems.HasErrors() {
 		return nil, problems
 	}
 	rep := t.report()
-	rep.Cases = len(s.cases)
+	rep.Cases = rd.ids.len()
 	return rep, problems
 }
 
-func newTally(p Period, extra []Metric) *tally {
-	t := &tally{p: p, scores: make(map[string]*scoreSums), programmes: make(map[string]*[6]int64), extraDefs: extra, reasons: make([]int64, len(reasons))}
-	qs := p.Quarters()
-	t.quarters = make([][trendCounts]int64, len(qs))
+// restart empties the tally.
+func (t *tally) restart() {
+	p, cfg, rd := t.p, t.cfg, t.rd
+	*t = tally{p: p, cfg: cfg, rd: rd, scores: make(map[string]*scoreSums), programmes: make(map[string]*[6]int64), reasons: make([]int64, len(rd.reasons.codes))}
+	t.quarters = make([][trendCounts]int64, len(p.Quarters()))
 	start, q := quarterOf(p.From)
 	t.firstQ = quarterKey(start, q)
-	for _, m := range extra {
+	for _, m := range cfg.extra {
 		t.extra = append(t.extra, m.New(p))
 	}
-	return t
 }
 
-// observe counts one good event.
-func (t *tally) observe(e Event, cs *caseState, eff effect) error {
+// event counts one good event.
+func (t *tally) event(e *Event, cs *caseState, eff effect) error {
 	t.events++
 	var errs diag.List
 	if len(t.extra) > 0 {
-		view := CaseView{ID: cs.id, Stage: cs.stage, Programme: cs.programme}
+		view := CaseView{ID: e.Case, Stage: cs.stage}
+		if cs.prog > 0 {
+			view.Programme = t.rd.progs[cs.prog-1]
+		}
 		for i, m := range t.extra {
-			if err := m.Observe(e, view); err != nil {
+			if err := m.Observe(*e, view); err != nil {
 				var list diag.List
 				var one *diag.Diagnostic
 				switch {
@@ -199,7 +217,7 @@ func (t *tally) observe(e Event, cs *caseState, eff effect) error {
 					continue
 				}
 				errs = append(errs, &diag.Diagnostic{Severity: diag.Error, Code: CodeMetric,
-					Summary: fmt.Sprintf("case %s: metric %s cannot measure this %s event", e.Case, t.extraDefs[i].ID, e.Type),
+					Summary: fmt.Sprintf("case %s: metric %s cannot measure this %s event", e.Case, t.cfg.extra[i].ID, e.Type),
 					Detail:  err.Error()})
 			}
 		}
@@ -222,11 +240,16 @@ func (t *tally) observe(e Event, cs *caseState, eff effect) error {
 		c = cStarts
 	case Completed:
 		c = cCompletions
+		t.exits++
 	case PartiallyCompleted:
 		c = cPartial
+		t.exits++
 	case Withdrawn:
 		c = cWithdrawals
-		t.reasons[slices.Index(reasons, e.Reason)]++
+		if eff.afterStart {
+			t.exits++
+		}
+		t.reasons[slices.IndexFunc(t.rd.reasons.codes, func(rc ReasonCode) bool { return rc.Code == e.Reason })]++
 	case SessionAttended:
 		c = cSessions
 	case VictimSupported:
@@ -240,7 +263,7 @@ func (t *tally) observe(e Event, cs *caseState, eff effect) error {
 		if sc == nil {
 			sc = &scoreSums{}
 			t.scores[e.Instrument] = sc
-			t.instruments = append(t.instruments, e.Instrument)
+			t.instrSeen = append(t.instrSeen, e.Instrument)
 		}
 		if eff.paired {
 			sc.pre += eff.pre
@@ -255,9 +278,9 @@ func (t *tally) observe(e Event, cs *caseState, eff effect) error {
 			t.quarters[quarterKey(start, q)-t.firstQ][c]++
 		}
 		if c >= cAllocations && c <= cSessions {
-			key := cs.programme
-			if key == "" {
-				key = NotAllocated
+			key := NotAllocated
+			if cs.prog > 0 {
+				key = t.rd.progs[cs.prog-1]
 			}
 			row := t.programmes[key]
 			if row == nil {
@@ -278,7 +301,7 @@ func countMetric(c int) string { return standardMetrics[c].ID }
 
 // report turns the tally into a Report.
 func (t *tally) report() *Report {
-	r := &Report{Period: t.p, Events: t.events}
+	r := &Report{Period: t.p, Pack: t.cfg.pack, Events: t.events, Engine: EngineVersion(), Generated: t.cfg.generated}
 	for c := range numCounts {
 		r.Metrics = append(r.Metrics, figure(standardMetrics[c], ptr(float64(t.counts[c]))))
 	}
@@ -288,34 +311,44 @@ func (t *tally) report() *Report {
 	}
 	r.Metrics = append(r.Metrics, figure(standardMetrics[numCounts], mean))
 	var rate *float64
-	if ends := t.counts[cCompletions] + t.counts[cPartial] + t.counts[cWithdrawals]; ends > 0 {
-		rate = ptr(100 * float64(t.counts[cCompletions]) / float64(ends))
+	if t.exits > 0 {
+		rate = ptr(100 * float64(t.counts[cCompletions]) / float64(t.exits))
 	}
 	r.Metrics = append(r.Metrics, figure(standardMetrics[numCounts+1], rate))
-	slices.Sort(t.instruments)
-	for _, in := range t.instruments {
-		sc := t.scores[in]
+	// Score changes: the named instruments first, in their order, then
+	// any others the log has, by id.
+	var named []string
+	for _, in := range t.cfg.instruments {
+		named = append(named, in.ID)
+	}
+	others := slices.DeleteFunc(slices.Clone(t.instrSeen), func(id string) bool { return slices.Contains(named, id) })
+	slices.Sort(others)
+	for _, id := range append(named, others...) {
 		var change *float64
-		if sc.pairs > 0 && sc.pre > 0 {
+		if sc := t.scores[id]; sc != nil && sc.pairs > 0 && sc.pre > 0 {
 			change = ptr(100 * (sc.post - sc.pre) / sc.pre)
 		}
-		r.Metrics = append(r.Metrics, figure(ScoreChangeMetric(in), change))
+		m := ScoreChangeMetric(id)
+		if i := slices.IndexFunc(t.cfg.instruments, func(in Instrument) bool { return in.ID == id }); i >= 0 {
+			m = t.cfg.instruments[i].metric()
+		}
+		r.Metrics = append(r.Metrics, figure(m, change))
 	}
 	for i, m := range t.extra {
 		var v *float64
 		if x, ok := m.Value(); ok && !math.IsNaN(x) && !math.IsInf(x, 0) {
 			v = ptr(x)
 		}
-		r.Metrics = append(r.Metrics, figure(t.extraDefs[i], v))
+		r.Metrics = append(r.Metrics, figure(t.cfg.extra[i], v))
 	}
 
 	byReason := Breakdown{ID: "withdrawal-reasons", Title: "Withdrawals by reason", Key: "reason", Columns: []string{MetricWithdrawals}}
-	for i, reason := range reasons {
-		byReason.Rows = append(byReason.Rows, BreakdownRow{Key: string(reason), Values: []int64{t.reasons[i]}})
+	for i, rc := range t.rd.reasons.codes {
+		byReason.Rows = append(byReason.Rows, BreakdownRow{Key: string(rc.Code), Title: t.rd.reasons.title(i), Values: []int64{t.reasons[i]}})
 	}
 	progs := Breakdown{ID: "programmes", Title: "By programme", Key: "programme", Columns: slices.Clone(programmeColumns), Rows: []BreakdownRow{}}
 	for key, row := range t.programmes {
-		progs.Rows = append(progs.Rows, BreakdownRow{Key: key, Values: slices.Clone(row[:])})
+		progs.Rows = append(progs.Rows, BreakdownRow{Key: key, Title: t.programmeTitle(key), Values: slices.Clone(row[:])})
 	}
 	slices.SortFunc(progs.Rows, func(a, b BreakdownRow) int {
 		return cmp.Or(cmp.Compare(b2i(a.Key == NotAllocated), b2i(b.Key == NotAllocated)), cmp.Compare(a.Key, b.Key))
@@ -331,6 +364,19 @@ func (t *tally) report() *Report {
 	}
 	return r
 }
+
+// programmeTitle names a programme for people.
+func (t *tally) programmeTitle(id string) string {
+	if id == NotAllocated {
+		return "Not allocated to a programme"
+	}
+	if s := t.cfg.programmes[id]; s != "" {
+		return s
+	}
+	return humanise(id)
+}
+
+func (t *tally) restartable() {}
 
 func b2i(b bool) int {
 	if b {

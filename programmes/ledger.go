@@ -34,7 +34,7 @@ const (
 )
 
 // Ledger is the capacity of a catalogue's programmes as on one date, built
-// by replaying case events (DESIGN.md §7): places used and free, waiting
+// by replaying case events (docs/events.md): places used and free, waiting
 // lists and groups.
 //
 // Places are what a programme's funding buys over its funding window, not
@@ -59,8 +59,8 @@ const (
 //     problem naming the line and the case.
 //
 // Events must reach a ledger in replay order: by date; events on the same
-// date by case id (byte order); and a case's own events in the order its
-// log gives them. So the same events give the same ledger whatever order
+// date by case id (byte order); and a case's own events in its order
+// (docs/events.md: lifecycle order within a day, then file order). So the same events give the same ledger whatever order
 // the lines of different cases come in. History.Replay sorts a log into
 // that order; Apply refuses an event that breaks it.
 //
@@ -451,55 +451,74 @@ const (
 
 var stepTypes = [...]outcomes.Type{stepAllocated: outcomes.Allocated, stepStarted: outcomes.Started, stepWithdrawn: outcomes.Withdrawn}
 
-// ReadHistory reads a JSON Lines case event log from r with
-// outcomes.ReadEvents, which checks every event and every case's
-// lifecycle, and keeps what capacity depends on. name is the file name put
-// in problems. The problems are outcomes.ReadEvents's; with any error among
-// them, the History holds only the events without problems, and a ledger
-// replayed from it may miscount.
-func ReadHistory(name string, r io.Reader) (*History, diag.List) {
-	h := &History{name: name}
-	caseIdx := map[string]int32{}
-	progIdx := map[string]int32{}
-	problems := outcomes.ReadEvents(name, r, func(e outcomes.Event) error {
-		if e.On.After(h.latest) {
-			h.latest = e.On
-		}
-		var kind stepKind
-		switch e.Type {
-		case outcomes.Allocated:
-			kind = stepAllocated
-		case outcomes.Started:
-			kind = stepStarted
-		case outcomes.Withdrawn:
-			kind = stepWithdrawn
-		default:
-			return nil
-		}
-		ci, ok := caseIdx[e.Case]
-		if !ok {
-			ci = int32(len(h.cases))
-			caseIdx[e.Case] = ci
-			h.cases = append(h.cases, e.Case)
-		}
-		s := step{day: e.On, cas: ci, line: int32(e.Line), prog: -1, kind: kind}
-		if e.Type == outcomes.Allocated {
-			pi, ok := progIdx[e.Programme]
-			if !ok {
-				pi = int32(len(h.progs))
-				progIdx[e.Programme] = pi
-				h.progs = append(h.progs, e.Programme)
-			}
-			s.prog = pi
-		}
-		h.steps = append(h.steps, s)
-		return nil
-	})
-	h.sort()
-	return h, problems
+// ReadHistory reads a case event log from r — JSON Lines or CSV, lines in
+// any order (docs/events.md) — with outcomes.ReadEventsTo, which checks
+// every event and every case's lifecycle, and keeps what capacity depends
+// on. name is the file name put in problems; opts may say the input format
+// (outcomes.WithInputFormat) and the withdrawal reasons
+// (outcomes.WithReasons). The problems are outcomes.ReadEventsTo's; with
+// any error among them, the History holds only the events without
+// problems, and a ledger replayed from it may miscount.
+func ReadHistory(name string, r io.Reader, opts ...outcomes.Option) (*History, diag.List) {
+	b := &historyBuilder{h: &History{name: name}}
+	b.Restart()
+	problems := outcomes.ReadEventsTo(name, r, b, opts...)
+	b.h.sort()
+	return b.h, problems
 }
 
-// sort puts the steps into replay order: date, case id, line.
+// historyBuilder collects a History from a log's events; it starts over
+// when the log is read again.
+type historyBuilder struct {
+	h       *History
+	caseIdx map[string]int32
+	progIdx map[string]int32
+}
+
+func (b *historyBuilder) Restart() {
+	b.h = &History{name: b.h.name}
+	b.caseIdx = map[string]int32{}
+	b.progIdx = map[string]int32{}
+}
+
+func (b *historyBuilder) Event(e outcomes.Event) error {
+	h := b.h
+	if e.On.After(h.latest) {
+		h.latest = e.On
+	}
+	var kind stepKind
+	switch e.Type {
+	case outcomes.Allocated:
+		kind = stepAllocated
+	case outcomes.Started:
+		kind = stepStarted
+	case outcomes.Withdrawn:
+		kind = stepWithdrawn
+	default:
+		return nil
+	}
+	ci, ok := b.caseIdx[e.Case]
+	if !ok {
+		ci = int32(len(h.cases))
+		b.caseIdx[e.Case] = ci
+		h.cases = append(h.cases, e.Case)
+	}
+	s := step{day: e.On, cas: ci, line: int32(e.Line), prog: -1, kind: kind}
+	if e.Type == outcomes.Allocated {
+		pi, ok := b.progIdx[e.Programme]
+		if !ok {
+			pi = int32(len(h.progs))
+			b.progIdx[e.Programme] = pi
+			h.progs = append(h.progs, e.Programme)
+		}
+		s.prog = pi
+	}
+	h.steps = append(h.steps, s)
+	return nil
+}
+
+// sort puts the steps into replay order: date, case id, then the case's
+// own order, in which the reader handed them on.
 func (h *History) sort() {
 	order := make([]int32, len(h.cases))
 	for i := range order {
@@ -513,8 +532,8 @@ func (h *History) sort() {
 	for i := range h.steps {
 		h.steps[i].rank = rank[h.steps[i].cas]
 	}
-	slices.SortFunc(h.steps, func(a, b step) int {
-		return cmp.Or(a.day.Compare(b.day), cmp.Compare(a.rank, b.rank), cmp.Compare(a.line, b.line))
+	slices.SortStableFunc(h.steps, func(a, b step) int {
+		return cmp.Or(a.day.Compare(b.day), cmp.Compare(a.rank, b.rank))
 	})
 }
 

@@ -19,12 +19,13 @@ import (
 func init() { commands = append(commands, newCapacityCmd) }
 
 func newCapacityCmd() *cobra.Command {
-	var rules, on, format string
+	var rules, on, format, input string
 	cmd := &cobra.Command{
-		Use:   "capacity [--rules DIR] [--on DATE] [--format text|json] EVENTS",
+		Use:   "capacity [--rules DIR] [--on DATE] [--format text|json] [--input-format jsonl|csv|auto] EVENTS",
 		Short: "Places used and free, waiting lists and groups, from a case event log",
-		Long: `Capacity replays a case event log (JSON Lines, one event a line; "-" reads
-standard input) into each programme's places as on a date: places funded,
+		Long: `Capacity replays a case event log (JSON Lines or CSV with a header row,
+told apart by content unless --input-format says; "-" reads standard
+input) into each programme's places as on a date: places funded,
 used and free, who is waiting (first in line first) and, for a group
 programme, its groups.
 
@@ -37,8 +38,9 @@ group before it opens the next, and never opens more groups than funded.
 The date is --on, or else the date of the latest event in the log; events
 after it are ignored. The programmes, their places and funding windows are
 those of the pack version in force on that date. Events are replayed by
-date, then by case id, then in each case's own order, so the same events
-give the same places whatever order the cases' lines come in.
+date, then by case id, then in each case's own order (lifecycle order
+within a day), so the same events give the same places whatever order the
+lines come in.
 
 Every event is checked as "pathway report" checks it. If any has a
 problem, every problem is listed as file:line:col and no table is written.
@@ -57,6 +59,10 @@ broken rule pack or no pack version in force on the date.`,
 			if err := checkFormat(format, "text", "json"); err != nil {
 				return err
 			}
+			in, err := outcomes.ParseInputFormat(input)
+			if err != nil {
+				return usageErr("--input-format: %v", err)
+			}
 			date, err := parseDateFlag("on", on)
 			if err != nil {
 				return err
@@ -65,9 +71,10 @@ broken rule pack or no pack version in force on the date.`,
 			if err != nil {
 				return err
 			}
-			return runCapacity(cmd, pack, args[0], date, format)
+			return runCapacity(cmd, pack, args[0], date, format, in)
 		},
 	}
+	inputFlag(cmd, &input)
 	rulesFlag(cmd, &rules)
 	cmd.Flags().StringVar(&on, "on", "", "the date to show places on, YYYY-MM-DD (default: the latest event's date)")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
@@ -76,14 +83,20 @@ broken rule pack or no pack version in force on the date.`,
 
 // runCapacity reads the log, replays it under the version in force on the
 // date and writes the places.
-func runCapacity(cmd *cobra.Command, pack *pathway.Pack, name string, on referral.Date, format string) error {
+func runCapacity(cmd *cobra.Command, pack *pathway.Pack, name string, on referral.Date, format string, input outcomes.InputFormat) error {
 	stderr := cmd.ErrOrStderr()
 	in, done, err := openEvents(cmd, name)
 	if err != nil {
 		return err
 	}
 	defer done()
-	history, problems := programmes.ReadHistory(name, in)
+	opts := []outcomes.Option{outcomes.WithInputFormat(input)}
+	if !on.IsZero() {
+		opts = append(opts, outcomes.WithReasons(pack.Nearest(on).Reasons...))
+	} else {
+		opts = append(opts, outcomes.WithReasons(pack.Versions()[len(pack.Versions())-1].Reasons...))
+	}
+	history, problems := programmes.ReadHistory(name, in, opts...)
 	writeProblems(stderr, problems)
 	if slices.ContainsFunc(problems, func(d *diag.Diagnostic) bool { return d.Code == outcomes.CodeReadError }) {
 		return exitCode(2)

@@ -1,13 +1,20 @@
 package main
 
 import (
+	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/saferpath/pathway/outcomes"
 )
 
 func TestCapacityCommand(t *testing.T) {
@@ -87,4 +94,39 @@ func TestCapacityJSONContract(t *testing.T) {
 		require.Len(t, groups, 2)
 		assert.Equal(t, map[string]any{"number": 2.0, "members": []any{"G-09", "G-10"}}, groups[1])
 	})
+}
+
+// TestCapacityAnyFormatAndOrder checks that the ledger as CSV, and its
+// lines shuffled, give the same places as the JSON Lines log.
+func TestCapacityAnyFormatAndOrder(t *testing.T) {
+	const ledger = "testdata/capacity/ledger.jsonl"
+	_, want, _ := runCLI(t, "", "capacity", "--format", "json", ledger)
+	data, err := os.ReadFile(ledger)
+	require.NoError(t, err)
+	var csvLog bytes.Buffer
+	w := csv.NewWriter(&csvLog)
+	_ = w.Write(outcomes.CSVHeader)
+	require.Empty(t, outcomes.ReadEvents("ledger", bytes.NewReader(data), func(e outcomes.Event) error { return w.Write(e.CSVRecord()) }))
+	w.Flush()
+	lines := strings.SplitAfter(strings.TrimSpace(string(data)), "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i]) + "\n"
+	}
+	rand.New(rand.NewPCG(3, 4)).Shuffle(len(lines), func(i, j int) { lines[i], lines[j] = lines[j], lines[i] })
+	dir := t.TempDir()
+	for _, tt := range []struct{ name, file, text string }{
+		{"csv", "ledger.csv", csvLog.String()},
+		{"shuffled", "shuffled.jsonl", strings.Join(lines, "")},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			name := filepath.Join(dir, tt.file)
+			require.NoError(t, os.WriteFile(name, []byte(tt.text), 0o644))
+			code, got, stderr := runCLI(t, "", "capacity", "--format", "json", name)
+			assert.Equal(t, 0, code, stderr)
+			assert.Equal(t, want, got)
+			code, got, stderr = runCLI(t, tt.text, "capacity", "--format", "json", "-")
+			assert.Equal(t, 0, code, stderr)
+			assert.Equal(t, want, got)
+		})
+	}
 }

@@ -10,24 +10,35 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/saferpath/pathway"
 	"github.com/saferpath/pathway/diag"
 	"github.com/saferpath/pathway/outcomes"
 	"github.com/saferpath/pathway/referral"
 )
 
-func init() { commands = append(commands, newReportCmd) }
+func init() {
+	commands = append(commands, newReportCmd)
+	schemas["events"] = outcomes.Schema
+}
 
 func newReportCmd() *cobra.Command {
-	var period, from, to, format, rules string
+	var period, from, to, format, rules, input string
 	cmd := &cobra.Command{
-		Use:   "report [--period P | --from DATE --to DATE] [--format md|json|csv|html] EVENTS",
+		Use:   "report [--period P | --from DATE --to DATE] [--format md|json|csv|html] [--input-format jsonl|csv|auto] EVENTS",
 		Short: "Outcome report for a period from a case event log",
-		Long: `Report reads a case event log (JSON Lines, one event a line; "-" reads
-standard input) and writes the outcome figures for a period: referrals,
+		Long: `Report reads a case event log ("-" reads standard input) and writes the
+outcome figures for a period: referrals,
 assessments, allocations, starts, completions, partial completions,
 withdrawals, sessions attended, victims and children supported, mean days in
 service, completion rate and the change in each risk score, with breakdowns
 by withdrawal reason, programme and quarter.
+
+The log is JSON Lines (one JSON event a line) or CSV with a header row
+naming the same fields, as case systems export them; the format is told
+from the content unless --input-format says. Its lines may come in any
+order: each case's events are taken in date order, those of one day in
+lifecycle order. docs/events.md describes the format; "pathway schema
+events" prints its JSON Schema.
 
 The period is a financial year (--period 2023/24: 1 April 2023 to 31 March
 2024), a quarter (--period 2023/24-Q1) or --from and --to dates, both
@@ -38,19 +49,24 @@ lifecycle. If any event has a problem, every problem is listed as
 file:line:col and no report is written: a report from a log with mistakes
 would publish a miscount.
 
-The rule pack's outcomes.yaml adds its own metrics after the standard ones:
-those of the pack version in force on the period's last day (or, when none
-is, the latest version begun by then). With no --rules, the embedded kent
-pack is used.
+The rule pack's outcomes.yaml adds its own metrics after the standard ones,
+names the withdrawal reasons (with the other spellings case systems use
+for them) and the score instruments: those of the pack version in force on
+the period's last day (or, when none is, the latest version begun by then).
+With no --rules, the embedded kent pack is used. Every report says which
+pack version (and its digest), which version of Pathway and which date
+made it.
 
 Formats: md (Markdown, the default), json, csv, and html (one self-contained
-page with charts, for offline use).
+page with charts, for offline use and for print). docs/reports.md
+describes them.
 
 Exit status: 0 the report was written; 1 the log has problems; 2 a usage
 error or a file that cannot be read.`,
 		Example: `  pathway report --period 2023/24 events.jsonl
   pathway report --period 2023/24-Q3 --format json events.jsonl
-  pathway report --from 2023-04-01 --to 2023-09-30 --format html events.jsonl > report.html`,
+  pathway report --from 2023-04-01 --to 2023-09-30 --format html events.jsonl > report.html
+  pathway report --period 2023/24 --input-format csv export.txt`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := reportPeriod(period, from, to)
@@ -61,11 +77,16 @@ error or a file that cannot be read.`,
 			if err != nil {
 				return usageErr("--format: %v", err)
 			}
+			in, err := outcomes.ParseInputFormat(input)
+			if err != nil {
+				return usageErr("--input-format: %v", err)
+			}
 			pack, err := loadPack(rules, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			return runReport(cmd, args[0], p, f, outcomes.WithMetrics(pack.Nearest(p.To).Outcomes...))
+			opts := append(reportOptions(pack.Nearest(p.To)), outcomes.WithInputFormat(in))
+			return runReport(cmd, args[0], p, f, opts...)
 		},
 	}
 	rulesFlag(cmd, &rules)
@@ -73,7 +94,32 @@ error or a file that cannot be read.`,
 	cmd.Flags().StringVar(&from, "from", "", "first day of a custom period, YYYY-MM-DD (with --to)")
 	cmd.Flags().StringVar(&to, "to", "", "last day of a custom period, YYYY-MM-DD (with --from)")
 	cmd.Flags().StringVar(&format, "format", "md", "output format: md, json, csv or html")
+	inputFlag(cmd, &input)
 	return cmd
+}
+
+// inputFlag adds --input-format to a command that reads an event log.
+func inputFlag(cmd *cobra.Command, input *string) {
+	cmd.Flags().StringVar(input, "input-format", "auto", "event log format: jsonl, csv, or auto (told from the content)")
+}
+
+// reportOptions are the options a pack version gives a report: its
+// metrics, withdrawal reasons, instruments and programme titles, and its
+// name, version and digest.
+func reportOptions(v *pathway.Version) []outcomes.Option {
+	titles := map[string]string{}
+	if v.Programmes != nil {
+		for _, p := range v.Programmes.Programmes {
+			titles[p.ID] = p.Title
+		}
+	}
+	return []outcomes.Option{
+		outcomes.WithMetrics(v.Outcomes...),
+		outcomes.WithReasons(v.Reasons...),
+		outcomes.WithInstruments(v.Instruments...),
+		outcomes.WithProgrammes(titles),
+		outcomes.WithPack(outcomes.PackStamp{Name: v.Name, Version: v.Version, Digest: v.Digest}),
+	}
 }
 
 // reportPeriod reads --period, or --from and --to.
@@ -190,10 +236,27 @@ func openEvents(cmd *cobra.Command, name string) (in io.Reader, done func(), err
 		return file, func() { _ = file.Close() }, nil
 	}
 	r := progressbar.NewReader(file, bar)
-	return &r, func() {
+	return &seekableProgress{Reader: &r, file: file, bar: bar}, func() {
 		_ = bar.Clear()
 		_ = file.Close()
 	}, nil
+}
+
+// seekableProgress reads a file through a progress bar and can still seek,
+// so that a log out of date order is read a second time rather than held
+// in memory; the bar starts again with it.
+type seekableProgress struct {
+	io.Reader
+	file *os.File
+	bar  *progressbar.ProgressBar
+}
+
+func (s *seekableProgress) Seek(off int64, whence int) (int64, error) {
+	n, err := s.file.Seek(off, whence)
+	if err == nil && whence == io.SeekStart {
+		_ = s.bar.Set64(n)
+	}
+	return n, err
 }
 
 func progress(file *os.File, stderr io.Writer) *progressbar.ProgressBar {

@@ -32,7 +32,8 @@ Partner systems can validate referrals against it before sending them, and
 editors can use it to complete and check files as they are written.
 
 The schema cannot say everything: "pathway validate" checks the rest.`,
-		Example: `  pathway schema referral > referral.schema.json`,
+		Example: `  pathway schema referral > referral.schema.json
+  pathway schema events > event.schema.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErr("schema needs one name: %s", strings.Join(schemaNames(), ", "))

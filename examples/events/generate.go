@@ -1,11 +1,13 @@
 //go:build ignore
 
-// Generate writes 2023-24.jsonl: a fictional event log whose 2023/24 report
-// reproduces the published figures (51 referrals, 25 assessments, 17
-// completed, 3 partially completed, 147 victims supported, a mean of 300
-// days in service and a 61% reduction in the Mirabel risk score of those who
-// completed). Every case id and date is made up; no event describes a real
-// person.
+// Generate writes 2023-24.jsonl and the same events as 2023-24.csv: a
+// fictional event log whose 2023/24 report reproduces the published figures
+// (51 referrals, 25 assessments, 17 completed, 3 partially completed, 147
+// victims supported, a mean of 300 days in service, and for those
+// completing Healthy Relationships a 61% reduction in risk and a 44%
+// increase in awareness of attitudes and behaviours on the Project Mirabal
+// questionnaire). Every case id and date is made up; no event describes a
+// real person.
 //
 // Run it from this folder:
 //
@@ -13,6 +15,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/csv"
 	"flag"
 	"fmt"
 	"os"
@@ -56,10 +60,18 @@ type plan struct {
 	victims       int
 	children      int
 	supportOn     referral.Date
-	exitAfter     int // days from support to exit; 0 for none
-	pre, post     float64
+	exitAfter     int  // days from support to exit; 0 for none
+	scored        bool // Project Mirabal scores (Healthy Relationships only)
+	risk, aware   [2]float64
 	hasPost       bool
 }
+
+// The Project Mirabal questionnaire's two measures, named for what they
+// measure.
+const (
+	risk      = "perpetrator-risk"
+	awareness = "attitudes-awareness"
+)
 
 var programmes = []string{"healthy-relationships", "cobi", "da-groupwork", "healthy-relationships", "early-response"}
 
@@ -95,23 +107,36 @@ func (l *log) write(p plan) {
 		e.Programme = p.programme
 		l.add(e)
 	}
+	score := func(on referral.Date, ph outcomes.Phase, k int) {
+		for _, s := range []struct {
+			id string
+			v  float64
+		}{{risk, p.risk[k]}, {awareness, p.aware[k]}} {
+			e := ev(outcomes.Score, on)
+			e.Instrument, e.Phase, e.Value = s.id, ph, s.v
+			l.add(e)
+		}
+	}
 	if p.start > 0 {
 		started := p.referred.AddDays(p.start)
-		l.add(ev(outcomes.Started, started))
-		pre := ev(outcomes.Score, started)
-		pre.Instrument, pre.Phase, pre.Value = "mirabel", outcomes.Pre, p.pre
-		l.add(pre)
+		// Case systems repeat the programme on the case's later events.
+		e := ev(outcomes.Started, started)
+		e.Programme = p.programme
+		l.add(e)
+		if p.scored {
+			score(started, outcomes.Pre, 0)
+		}
 		for k := 1; k <= p.sessions; k++ {
 			l.add(ev(outcomes.SessionAttended, started.AddDays(7*k)))
 		}
 	}
 	switch p.end {
 	case outcomes.Completed, outcomes.PartiallyCompleted:
-		l.add(ev(p.end, p.endOn))
-		if p.hasPost {
-			post := ev(outcomes.Score, p.endOn)
-			post.Instrument, post.Phase, post.Value = "mirabel", outcomes.Post, p.post
-			l.add(post)
+		e := ev(p.end, p.endOn)
+		e.Programme = p.programme
+		l.add(e)
+		if p.scored && p.hasPost {
+			score(p.endOn, outcomes.Post, 1)
 		}
 	case outcomes.Withdrawn:
 		w := ev(outcomes.Withdrawn, p.referred.AddDays(p.withdrawAfter))
@@ -148,27 +173,31 @@ func role(i int) int {
 }
 
 func main() {
-	out := flag.String("o", "2023-24.jsonl", "file to write")
+	out := flag.String("o", "2023-24.jsonl", "JSON Lines file to write")
+	outCSV := flag.String("csv", "2023-24.csv", "CSV file to write")
 	flag.Parse()
 	var l log
-	// Completers' Mirabel scores: 17 pre scores summing to 700 and post
-	// scores summing to 273, a change of (273 − 700) / 700 = −61%.
-	pre := make([]float64, 17)
-	post := make([]float64, 17)
-	var sumPre, sumPost float64
-	for k := range pre {
-		pre[k] = float64(34 + (k*5)%15)
-		sumPre += pre[k]
-	}
-	pre[16] += 700 - sumPre
-	for k := range post {
-		post[k] = float64(int(pre[k]*0.39 + 0.5))
-		if k < 16 {
-			sumPost += post[k]
-		}
-	}
-	post[16] = 273 - sumPost
+	// Project Mirabal scores of the 7 cases completing Healthy
+	// Relationships in the year, before and after: risk 300 → 117, a change
+	// of (117 − 300) / 300 = −61%; awareness 50 → 72, +44%.
+	riskScores := [][2]float64{{40, 16}, {45, 18}, {38, 15}, {47, 18}, {42, 16}, {50, 20}, {38, 14}}
+	awareScores := [][2]float64{{6, 9}, {8, 12}, {7, 10}, {9, 13}, {6, 9}, {7, 10}, {7, 9}}
+	scored := 0
 	completer := 0
+	// mirabal gives a Healthy Relationships case its scores: those above
+	// for a completer in the year, made-up ones for the others.
+	mirabal := func(p *plan, completes bool) {
+		if p.programme != "healthy-relationships" {
+			return
+		}
+		p.scored = true
+		if completes {
+			p.risk, p.aware = riskScores[scored], awareScores[scored]
+			scored++
+			return
+		}
+		p.risk, p.aware = [2]float64{44, 30}, [2]float64{7, 8}
+	}
 
 	// 10 cases referred in January to March 2023 that finish in 2023/24:
 	// 8 complete, 2 partially complete. Two victims each, leaving the
@@ -180,7 +209,6 @@ func main() {
 			assess:   10, allocate: 20, start: 28, sessions: 10,
 			programme: programmes[j%len(programmes)],
 			victims:   2, children: j % 2, exitAfter: 300 + offsets[j],
-			pre: 30 + float64(j),
 		}
 		if j == 9 {
 			// Boundaries: assessed on the last day of 2022/23, allocated
@@ -193,12 +221,13 @@ func main() {
 		started := p.referred.AddDays(p.start)
 		if j < 8 {
 			p.end, p.endOn = outcomes.Completed, started.AddDays(7*p.sessions+1)
-			p.pre, p.post, p.hasPost = pre[completer], post[completer], true
+			p.hasPost = true
 			completer++
 		} else {
 			p.sessions = 6
 			p.end, p.endOn = outcomes.PartiallyCompleted, started.AddDays(7*6+3)
 		}
+		mirabal(&p, j < 8)
 		l.write(p)
 	}
 
@@ -209,7 +238,6 @@ func main() {
 			referred:  day(2023, time.April, 1).AddDays(i * 365 / 50),
 			programme: programmes[i%len(programmes)],
 			victims:   3, children: (i * 7) % 3,
-			pre: 28 + float64(i%9),
 		}
 		if i%9 == 1 {
 			p.victims = 2
@@ -223,7 +251,7 @@ func main() {
 			started := p.referred.AddDays(p.start)
 			if i < 9 {
 				p.end, p.endOn = outcomes.Completed, started.AddDays(7*10+2)
-				p.pre, p.post, p.hasPost = pre[completer], post[completer], true
+				p.hasPost = true
 				completer++
 			} else {
 				p.sessions = 7
@@ -239,6 +267,7 @@ func main() {
 			default:
 				p.exitAfter = 420 // leaves in 2024/25
 			}
+			mirabal(&p, i < 9)
 		case withdrawnAssessed: // withdrawn after assessment
 			p.assess = 10
 			if i != 30 {
@@ -258,7 +287,8 @@ func main() {
 				p.sessions = 10
 				p.endOn = day(2024, time.April, 1) // the first day of 2024/25
 			}
-			p.post, p.hasPost = float64(int(p.pre*0.5)), true
+			p.hasPost = true
+			mirabal(&p, false)
 		default: // referred in March 2024, assessed in April 2024
 			p.assess = 12
 			if i == 48 {
@@ -271,8 +301,8 @@ func main() {
 		victims += p.victims
 		l.write(p)
 	}
-	if victims != 147 || completer != 17 {
-		panic(fmt.Sprintf("victims %d, completers %d", victims, completer))
+	if victims != 147 || completer != 17 || scored != len(riskScores) {
+		panic(fmt.Sprintf("victims %d, completers %d, scored %d", victims, completer, scored))
 	}
 
 	// Two cases referred in 2024/25, outside the year.
@@ -284,11 +314,21 @@ func main() {
 	// events of one case on the same day keep their order.
 	slices.SortStableFunc(l.events, func(a, b outcomes.Event) int { return a.On.Compare(b.On) })
 	var b []byte
+	var c bytes.Buffer
+	w := csv.NewWriter(&c)
+	_ = w.Write(outcomes.CSVHeader)
 	for _, e := range l.events {
 		b = append(e.AppendJSON(b), '\n')
+		_ = w.Write(e.CSVRecord())
 	}
-	if err := os.WriteFile(*out, b, 0o644); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+	w.Flush()
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{*out, b}, {*outCSV, c.Bytes()}} {
+		if err := os.WriteFile(f.name, f.data, 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
 	}
 }
