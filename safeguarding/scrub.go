@@ -2,6 +2,7 @@ package safeguarding
 
 import (
 	"cmp"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -254,9 +255,10 @@ func spellingsOf(value string, id referral.Identifier) []spelling {
 }
 
 // nameSpellings returns the ways a name may be written: the whole name, each
-// word, each part of a word around an apostrophe, and each two words that
-// follow each other. Words are split on spaces and hyphens; a single word
-// (or two joined by a hyphen) is marked as such, for shared surnames.
+// word, each part of a word around an apostrophe, each two words that
+// follow each other, and the last word with an s (the O'Neils). Words are
+// split on spaces and hyphens; a single word (or two joined by a hyphen)
+// is marked as such, for shared surnames.
 func nameSpellings(value string) []spelling {
 	d := analyse(value)
 	if len(d.atoms) == 0 {
@@ -288,7 +290,11 @@ func nameSpellings(value string) []spelling {
 			out = append(out, spelling{kind: spellName, text: text, initials: string(initials), word: single})
 		}
 	}
-	add(d.join(0, len(d.atoms)-1), len(words) == 1)
+	if len(words) > 1 {
+		for _, c := range chunks(d.words()) {
+			add(c, false)
+		}
+	}
 	for k, w := range words {
 		add(w.text, true)
 		if w.to > w.from {
@@ -296,9 +302,13 @@ func nameSpellings(value string) []spelling {
 				add(d.word(a), true)
 			}
 		}
-		if k > 0 {
+		if k > 0 && len(words[k-1].text)+len(w.text) <= maxSpelling {
 			add(words[k-1].text+w.text, w.hyphen)
 		}
+	}
+	if len(words) > 1 {
+		// The family: the O'Neils.
+		add(words[len(words)-1].text+"s", true)
 	}
 	return out
 }
@@ -376,10 +386,38 @@ func placeSpellings(value string) []spelling {
 // phraseSpellings returns the whole of d as a phrase, when it has two words or
 // more or a digit.
 func phraseSpellings(d *doc) []spelling {
-	if len(d.atoms) >= 2 || d.hasDigit() {
-		return []spelling{{kind: spellPhrase, text: d.join(0, len(d.atoms)-1)}}
+	if len(d.atoms) < 2 && !d.hasDigit() {
+		return nil
 	}
-	return nil
+	var out []spelling
+	for _, c := range chunks(d.words()) {
+		out = append(out, spelling{kind: spellPhrase, text: c})
+	}
+	return out
+}
+
+// maxSpelling is the most bytes of folded words a name or phrase is looked
+// for as: a longer one is looked for in chunks of whole words, which
+// together blank the whole where it is written. The text is read from each
+// of its words at most this far.
+const maxSpelling = 128
+
+// chunks runs words together in chunks of at most maxSpelling bytes (a
+// longer word is a chunk of its own).
+func chunks(words []string) []string {
+	var out []string
+	var b strings.Builder
+	for _, w := range words {
+		if b.Len() > 0 && b.Len()+len(w) > maxSpelling {
+			out = append(out, b.String())
+			b.Reset()
+		}
+		b.WriteString(w)
+	}
+	if b.Len() > 0 {
+		out = append(out, b.String())
+	}
+	return out
 }
 
 // streetTypes gives the other usual spellings of the last word of a street.
@@ -406,6 +444,13 @@ func streetSpellings(words []string) []spelling {
 		return nil
 	}
 	head := strings.Join(words[:len(words)-1], "")
+	if len(head)+len(words[len(words)-1]) > maxSpelling {
+		var out []spelling
+		for _, c := range chunks(words) {
+			out = append(out, spelling{kind: spellPhrase, text: c})
+		}
+		return out
+	}
 	out := []spelling{{kind: spellPhrase, text: head + words[len(words)-1]}}
 	if len(words) >= 2 {
 		for _, alt := range streetTypes[words[len(words)-1]] {
@@ -617,6 +662,9 @@ func (s *scrubber) replace(text string) string {
 	if s == nil || len(s.spellings) == 0 || text == "" {
 		return text
 	}
+	if len(text) > math.MaxInt32 {
+		return referral.Redacted // too long to read: withheld whole
+	}
 	d := analyse(text)
 	var spans []span
 	s.find(d, func(_ int32, from, to int) {
@@ -636,7 +684,7 @@ func (s *scrubber) replace(text string) string {
 		for i++; i < len(spans) && spans[i].from <= cur.to; i++ {
 			cur.to = max(cur.to, spans[i].to)
 		}
-		from, to := max(d.start[cur.from], last), d.end[cur.to-1]
+		from, to := max(int(d.start[cur.from]), last), int(d.end[cur.to-1])
 		b.WriteString(text[last:from])
 		b.WriteString(referral.Redacted)
 		last = max(to, from)
@@ -661,6 +709,7 @@ func (s *scrubber) findWords(d *doc, hit func(id int32, from, to int)) {
 	}
 	for i := range d.atoms {
 		n, mask := int32(0), uint8(1<<spellName|1<<spellPhrase)
+		lastName := -1 // the last word that ended a name
 		for j := i; j < len(d.atoms); j++ {
 			if j > i {
 				if mask &= sepMask(d.sep(j - 1)); mask == 0 {
@@ -670,10 +719,16 @@ func (s *scrubber) findWords(d *doc, hit func(id int32, from, to int)) {
 			if n = s.trie.walk(n, d.word(j)); n < 0 || s.trie.nodes[n].kinds&mask == 0 {
 				break
 			}
+			// O'Neil's is the name and a possessive, not the O'Neils:
+			// the name alone is blanked, and the 's kept.
+			possessive := lastName == j-1 && d.word(j) == "s" && onlyBytes(d.sep(j-1), "'")
 			for _, id := range s.trie.nodes[n].ends {
 				rl := &s.spellings[id]
-				if mask&(1<<rl.kind) == 0 {
+				if mask&(1<<rl.kind) == 0 || (possessive && rl.kind == spellName) {
 					continue
+				}
+				if rl.kind == spellName {
+					lastName = j
 				}
 				from, to := i, j
 				if rl.kind == spellName && rl.initials != "" {
@@ -1000,9 +1055,9 @@ func atoi(s string) int {
 type doc struct {
 	text  string
 	fold  string
-	start []int  // for each byte of fold, where its character starts in text
-	end   []int  // for each byte of fold, where its character ends in text, with the marks after it
-	atoms []span // words: runs of letters and digits in fold
+	start []int32 // for each byte of fold, where its character starts in text
+	end   []int32 // for each byte of fold, where its character ends in text, with the marks after it
+	atoms []span  // words: runs of letters and digits in fold
 }
 
 // span is a stretch of a doc's folded text, or of its words.
@@ -1023,7 +1078,7 @@ const (
 
 // analyse folds text and finds its words.
 func analyse(text string) *doc {
-	d := &doc{text: text, start: make([]int, 0, len(text)), end: make([]int, 0, len(text))}
+	d := &doc{text: text, start: make([]int32, 0, len(text)), end: make([]int32, 0, len(text))}
 	fold := make([]byte, 0, len(text))
 	var cache map[rune]folded
 	lastWord := false
@@ -1047,13 +1102,13 @@ func analyse(text string) *doc {
 		}
 		if f.class == classTransparent {
 			if lastWord {
-				d.end[len(d.end)-1] = i + size
+				d.end[len(d.end)-1] = int32(i + size)
 			}
 		} else {
 			for k := 0; k < len(f.text); k++ {
 				fold = append(fold, f.text[k])
-				d.start = append(d.start, i)
-				d.end = append(d.end, i+size)
+				d.start = append(d.start, int32(i))
+				d.end = append(d.end, int32(i+size))
 			}
 			lastWord = f.class == classWord
 		}
@@ -1080,6 +1135,15 @@ func (d *doc) word(i int) string { return d.fold[d.atoms[i].from:d.atoms[i].to] 
 
 // sep returns the folded separator between words i and i+1.
 func (d *doc) sep(i int) string { return d.fold[d.atoms[i].to:d.atoms[i+1].from] }
+
+// words returns the folded words.
+func (d *doc) words() []string {
+	out := make([]string, len(d.atoms))
+	for i := range out {
+		out[i] = d.word(i)
+	}
+	return out
+}
 
 // join returns words i to j run together.
 func (d *doc) join(i, j int) string {
