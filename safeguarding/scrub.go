@@ -721,7 +721,7 @@ func (s *scrubber) findWords(d *doc, hit func(id int32, from, to int)) {
 			}
 			// O'Neil's is the name and a possessive, not the O'Neils:
 			// the name alone is blanked, and the 's kept.
-			possessive := lastName == j-1 && d.word(j) == "s" && onlyBytes(d.sep(j-1), "'")
+			possessive := j > i && lastName == j-1 && d.word(j) == "s" && onlyBytes(d.sep(j-1), "'")
 			for _, id := range s.trie.nodes[n].ends {
 				rl := &s.spellings[id]
 				if mask&(1<<rl.kind) == 0 || (possessive && rl.kind == spellName) {

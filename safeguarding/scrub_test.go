@@ -182,6 +182,7 @@ func TestScrubberReplace(t *testing.T) {
 
 		// Text.
 		{"empty", "provider", "", ""},
+		{"a lone s", "provider", "s", "s"},
 		{"nothing hidden", "provider", "He was verbally abusive.", "He was verbally abusive."},
 		{"invalid UTF-8 kept", "provider", "\xff Mary-Jane \xfe", "\xff " + x + " \xfe"},
 		{"spacing kept", "provider", "  Mary\n\tcalled  ", "  " + x + "\n\tcalled  "},
