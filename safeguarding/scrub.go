@@ -15,61 +15,70 @@ import (
 )
 
 // scrubber replaces, in the free text a role sees, the identifiers of the
-// referral that the role may not see with [redacted] (referral.Redacted).
+// referral that the role may not see with [redacted] (referral.Redacted),
+// and keeps the rest of the text as written.
 //
 // Which identifiers are hidden: every name, address, phone number, email,
 // contact and date of birth of the referral whose class the role does not
-// see. A victim's or child's are always hidden. Two exceptions: a single
-// word of a name that is also a word of a name the role sees (a surname
-// shared with the person referred) is kept, and another person's
-// identifier is kept where the role sees the same value anyway (the
-// address a victim shares with the person referred, for the victim link
-// worker).
+// see; a victim's or child's always. Two exceptions: a single word of a
+// name that is also a word of a name the role sees (a surname shared with
+// the person referred) is kept, and another person's identifier is kept
+// where the role sees the same value anyway (the address a victim shares
+// with the person referred, for the victim link worker).
 //
 // What it catches, on whole words only (never inside another word), in any
-// case and with or without accents (é and e, ø and o, ß and ss, compatibility
-// forms such as full-width letters):
+// case, with or without accents (é and e, ø and o, ß and ss) and in
+// compatibility forms (full-width letters and digits):
 //
-//   - Names: the whole name, each word of it (two letters or more), each
-//     part of a word around an apostrophe, and two words that follow each
-//     other, with hyphens, apostrophes (straight or curly) and spaces
-//     inside the name written, dropped or swapped: Mary-Jane, Mary Jane and
-//     MaryJane; O'Neil, O’Neil, ONeil and O Neil. Initials of the name's
-//     words written next to a caught name go too: M. O'Neil, M O'Neil,
-//     M.J. O'Neil, MJ O'Neil, O'Neil, M.J.
-//   - Dates of birth, read from any date-like stretch of the text and
-//     compared with the hidden dates: 1990-07-01, 01/07/1990, 1/7/1990,
-//     01-07-1990, 01.07.1990, 01/07/90 (numeric dates are read both day
-//     first and month first), 1 July 1990, 1st July 1990, 1st of July 1990,
-//     1 Jul 1990, 1-Jul-1990, July 1, 1990 and July 1st 1990. Only whole
-//     dates: a day and month alone, or a year alone, are kept.
+//   - Names: the whole name; each word of it of two letters or more, words
+//     being split on spaces and hyphens; each part of a word around an
+//     apostrophe (Neil in O'Neil); two words that follow each other; and the
+//     last word with an s (the O'Neils). Hyphens, apostrophes (straight or
+//     curly) and spaces inside a name may be written, dropped or swapped:
+//     Mary-Jane, Mary Jane and MaryJane; O'Neil, O’Neil, ONeil and O Neil.
+//     Initials of the name's words written next to a caught name go too:
+//     M. O'Neil, M O'Neil, M.J. O'Neil, MJ O'Neil, O'Neil, M.J. (an initial
+//     without a full stop must be a capital).
+//   - Dates of birth, read from every date-like stretch of the text and
+//     compared with the hidden dates: three numbers separated by / - or .
+//     (1990-07-01, 01/07/1990, 1/7/1990, 01-07-1990, 01.07.1990, 01/07/90),
+//     read both day first and month first; and a day (1, 01, 1st, 1st of),
+//     a month's name or abbreviation and a year of four or two digits, day
+//     or month first (1 July 1990, 1st July 1990, 1 Jul 1990, 1-Jul-1990,
+//     July 1, 1990, July 1st 1990).
 //   - Addresses and contacts: the whole value, and each part of it (split on
 //     commas, semicolons and line breaks) that has two words or more or a
 //     digit, as a phrase whose words may be separated by up to four
 //     characters of spaces or punctuation ("Rose Cottage, Mill Lane" is
 //     caught in "Rose Cottage on Mill Lane" as two phrases); a house number
-//     with its street, whether or not a comma separates them, and the street
-//     without its number when it has two words or more; the usual
-//     abbreviation of the street's last word (Street and St, Road and Rd,
-//     Avenue and Ave…); and a UK postcode with or without its space. A part
-//     of one word without a digit (a town) is kept.
-//   - Phone numbers, in an address, contact or phone field: digits compared
-//     whatever the spacing or punctuation between groups (spaces, hyphens,
-//     dots, brackets, slashes), with +44, 0044 and +44 (0) read as the
-//     leading 0. A number must stand apart from letters.
-//   - Email addresses, whole, in any case, in an email, address or contact
-//     field.
+//     with its street, whether or not a comma separates them; the street
+//     without its number, when it has two words or more; the street with its
+//     last word in full or abbreviated (Street and St, Road and Rd, Avenue
+//     and Ave, Lane and Ln…); and a UK postcode with or without its space.
+//   - Phone numbers (in a phone, address or contact field, of six digits or
+//     more after the leading 0): the digits, whatever the spaces, hyphens,
+//     dots, brackets or slashes between groups, with +44, 0044 and
+//     +44 (0) read as the leading 0.
+//   - Email addresses (in an email, address or contact field), whole, in any
+//     case.
 //
-// It is BEST EFFORT. It cannot catch a nickname, a misspelling, a shared
-// surname written with other words (Mrs Dummy, S. Dummy), relationships
-// ("her mum's house"), children's names (a child has no name field), a
-// single-word place name, or anything not written in the referral's fields.
-// That is why a rule pack's default is to withhold free text from a role
-// that may not see victims' details.
+// A phone number too short for that, or an email field without an @, is
+// looked for as words.
 //
-// Matching is linear in the text, times the length of the longest hidden
-// name or phrase that the text keeps matching; it never panics, whatever
-// the text, invalid UTF-8 included.
+// It is BEST EFFORT. It cannot catch a nickname, a misspelling, a surname
+// shared with someone the role sees when it is written without the rest of
+// the name (Mrs Dummy, S. Dummy), a relationship ("her mum's house"), a
+// child's name (a child has no name field), a place of one word (a town), a
+// part of a date (1 July, 1990) or of a postcode (EX2), a number glued to
+// letters, a foreign number written without its country code, or anything
+// not written in the referral's fields. That is why free text is withheld
+// from a role that may not see victims' details unless the rule pack says
+// to scrub it.
+//
+// The work grows with the length of the text times at most 128 bytes (the
+// longest name or phrase looked for at once; longer ones are looked for in
+// chunks of whole words). It never panics, whatever the text, invalid UTF-8
+// included.
 type scrubber struct {
 	spellings []spelling
 	trie      trie    // names and phrases

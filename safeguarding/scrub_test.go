@@ -102,10 +102,12 @@ func TestScrubberReplace(t *testing.T) {
 		{"keep another name's initial", "provider", "K. O'Neil", "K. " + x},
 		{"keep lower-case words before a name", "provider", "talked on O'Neil", "talked on " + x},
 		{"keep a single letter", "provider", "I saw Jane", "I saw " + x},
+		{"keep a lower-case letter without a full stop", "provider", "m O'Neil", "m " + x},
 		{"hide every name from a role that sees none", "commissioner", "Kevin Dummy and Grace Mock", x + " and " + x},
 
 		// Dates of birth.
 		{"date ISO", "provider", "born 1990-07-01.", "born " + x + "."},
+		{"date year first with slashes", "provider", "born 1990/07/01.", "born " + x + "."},
 		{"date day/month/year", "provider", "born 01/07/1990.", "born " + x + "."},
 		{"date without leading zeros", "provider", "born 1/7/1990.", "born " + x + "."},
 		{"date with hyphens", "provider", "born 01-07-1990.", "born " + x + "."},
@@ -158,6 +160,7 @@ func TestScrubberReplace(t *testing.T) {
 		{"phone +44", "link worker", "call +44 7700 900222", "call " + x},
 		{"phone +44 (0)", "link worker", "call +44 (0)7700 900222", "call " + x},
 		{"phone 0044", "link worker", "call 0044 7700 900 222", "call " + x},
+		{"phone full-width digits", "link worker", "call ０７７００ ９００２２２", "call " + x},
 		{"phone in brackets", "link worker", "(mobile 07700 900222)", "(mobile " + x + ")"},
 		{"phone of the referrer", "link worker", "referrer on 01632960000", "referrer on " + x},
 		{"keep another number", "link worker", "call 07700 900223", "call 07700 900223"},
@@ -270,6 +273,13 @@ func FuzzScrubber(f *testing.F) {
 			out := role.s.replace(raw)
 			assert.Equal(t, out, role.s.replace(out), "scrubbing twice changes nothing")
 		}
+		// Any value of any identifier: collecting it never panics.
+		odd := &referral.Referral{
+			Subject: referral.Subject{Phone: referral.Phone(raw), Email: referral.Email(raw), Address: referral.Address(raw)},
+			Victims: []referral.Victim{{Name: referral.Name(raw), Address: referral.Address(raw), SupportServiceContact: referral.Contact(raw)}},
+		}
+		_ = newScrubber(odd, providerSees).replace(raw)
+		_ = newScrubber(odd, nothingSees).replace(raw + " " + raw)
 		g := &choiceGen{b: choices}
 		role := roles[g.n(len(roles))]
 		sp := renderSpelling(g, r, role)
