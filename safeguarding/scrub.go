@@ -629,41 +629,6 @@ func (s *scrubber) index(rl spelling) (int32, bool) {
 	return 0, false
 }
 
-// clean blanks the hidden identifiers in every free-text answer of v (not
-// the referral's id, and not enumerations).
-func (s *scrubber) clean(v reflect.Value, path string) {
-	if s == nil || len(s.spellings) == 0 {
-		return
-	}
-	t := v.Type()
-	switch t.Kind() {
-	case reflect.String:
-		if path == "id" || referral.EnumOf(v.Interface()) != "" || v.String() == "" {
-			return
-		}
-		if cleaned := s.replace(v.String()); cleaned != v.String() {
-			v.SetString(cleaned)
-		}
-	case reflect.Struct:
-		if isLeaf(t) {
-			return
-		}
-		for i := range t.NumField() {
-			if name := jsonName(t.Field(i)); name != "" {
-				s.clean(v.Field(i), joinPath(path, name))
-			}
-		}
-	case reflect.Pointer:
-		if !v.IsNil() {
-			s.clean(v.Elem(), path)
-		}
-	case reflect.Slice:
-		for i := range v.Len() {
-			s.clean(v.Index(i), path+"[]")
-		}
-	}
-}
-
 // replace returns text with every hidden identifier replaced by
 // referral.Redacted. Everything else is kept as written, invalid UTF-8
 // included.

@@ -235,14 +235,12 @@ func (s *Sharing) FreeTextFor(role string) FreeText {
 //
 // A role that may not see victim details gets free text as the pack's
 // freeText says for it: withheld by default (the text becomes WithheldNote),
-// or scrubbed. Scrubbing replaces with [redacted] the identifiers the role
-// may not see: victims' names (across case, accents, hyphens, apostrophes
-// and initials), dates of birth in common written forms, address parts,
-// phone numbers in any spacing and email addresses. It is best effort: it
-// cannot find nicknames, misspellings, relationships ("her mum's house") or
-// children's names, which the referral does not hold (docs/rules.md). Every
-// other answer the role sees is cleaned of identifiers it may not see too,
-// such as the address of a person referred who lives with the victim.
+// or scrubbed: the identifiers the role may not see are replaced with
+// [redacted], as the scrubber's documentation (scrub.go, and docs/rules.md)
+// says, on a best-effort basis. A name, address or contact the role may
+// see that holds an identifier it may not (the address of a person
+// referred who lives with the victim) is left out whole and listed in
+// Withheld.
 //
 // An unknown role is an *UnknownRoleError, with a suggestion.
 func (s *Sharing) Redact(r *referral.Referral, role string) (*referral.Referral, error) {
@@ -276,8 +274,16 @@ func (s *Sharing) Redact(r *referral.Referral, role string) (*referral.Referral,
 		case f.FreeText && !seesVictims && policy == Withhold:
 			v.SetString(WithheldNote)
 			withheld[path] = true
-		default:
+		case f.FreeText:
 			v.SetString(sc.replace(v.String()))
+		default:
+			// A name, an address or a contact the role may see, holding
+			// an identifier it may not (the address of a person referred
+			// who lives with the victim): left out whole, not cut up.
+			if sc.replace(v.String()) != v.String() {
+				v.SetZero()
+				withheld[path] = true
+			}
 		}
 	})
 	if len(withheld) > 0 {
