@@ -2,11 +2,8 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -118,7 +115,7 @@ func assessFile(cmd *cobra.Command, pack *pathway.Pack, name string, opts []path
 	stderr := cmd.ErrOrStderr()
 	data, err := readInput(cmd.InOrStdin(), name)
 	if err != nil {
-		fmt.Fprintf(stderr, "pathway: cannot read %s: %s\n", name, ioReason(err))
+		fmt.Fprintf(stderr, "pathway: cannot read %s: %s\n", shown(name), ioReason(err))
 		return nil, 2
 	}
 	r, problems := referral.Read(name, data)
@@ -136,23 +133,6 @@ func assessFile(cmd *cobra.Command, pack *pathway.Pack, name string, opts []path
 		return a, 1
 	}
 	return a, 0
-}
-
-// readInput reads a named file, or standard input for "-".
-func readInput(stdin io.Reader, name string) ([]byte, error) {
-	if name == "-" {
-		return io.ReadAll(io.LimitReader(stdin, 64<<20))
-	}
-	return os.ReadFile(name)
-}
-
-// ioReason is the reason of a file error without Go's operation prefix.
-func ioReason(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -95,7 +95,7 @@ func runRedact(cmd *cobra.Command, o redactOptions, name string) error {
 	}
 	data, err := readInput(cmd.InOrStdin(), name)
 	if err != nil {
-		return usageErr("cannot read %s: %s", name, ioReason(err))
+		return usageErr("cannot read %s: %s", shown(name), ioReason(err))
 	}
 	r, problems := referral.Read(name, data)
 	if r == nil {

@@ -2,11 +2,8 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -16,10 +13,6 @@ import (
 )
 
 func init() { commands = append(commands, newValidateCmd) }
-
-// maxReferralSize bounds what validate reads from one file or stdin; the
-// decoder refuses anything larger than this anyway.
-const maxReferralSize = 8 << 20
 
 func newValidateCmd() *cobra.Command {
 	var format string
@@ -108,11 +101,11 @@ func runValidate(cmd *cobra.Command, format string, args []string) error {
 // validateFile reads and validates one file ("-" is standard input).
 func validateFile(stdin io.Reader, name string) validation {
 	v := validation{File: name, Problems: diag.List{}}
-	data, err := readReferralInput(stdin, name)
+	data, err := readInput(stdin, name)
 	if err != nil {
 		v.Status = "unreadable"
 		v.Problems = diag.List{{Severity: diag.Error, Code: "unreadable", Range: diag.Range{File: name},
-			Summary: "Cannot read the file: " + fileErrReason(err)}}
+			Summary: "Cannot read the file: " + ioReason(err)}}
 		return v
 	}
 	r, problems := referral.Read(name, data)
@@ -153,38 +146,4 @@ func problemLine(name string, d *diag.Diagnostic) string {
 		b.WriteString(strings.ReplaceAll(d.Detail, "\n", " "))
 	}
 	return b.String()
-}
-
-// readReferralInput reads a named file, or standard input for "-", up to
-// maxReferralSize bytes.
-func readReferralInput(stdin io.Reader, name string) ([]byte, error) {
-	var r io.Reader = stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		if st, err := f.Stat(); err == nil && st.IsDir() {
-			return nil, errors.New("it is a directory")
-		}
-		r = f
-	}
-	data, err := io.ReadAll(io.LimitReader(r, maxReferralSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxReferralSize {
-		return nil, fmt.Errorf("it is larger than %d MiB", maxReferralSize>>20)
-	}
-	return data, nil
-}
-
-// fileErrReason is a file error's reason without Go's operation prefix.
-func fileErrReason(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
