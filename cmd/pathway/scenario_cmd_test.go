@@ -141,15 +141,16 @@ func TestImpactCommand(t *testing.T) {
 		"--format", "json", "../../examples/referrals/hr-eligible.json", moved, "../../examples/referrals/cobi-eligible.json")
 	require.Equal(t, 0, code, stderr)
 	// Only the referral with manageable mental health moves.
-	assert.JSONEq(t, `{"total": 3, "changed": 1, "transitions": [
+	assert.JSONEq(t, `{"total": 3, "changed": 1, "invalid": 0, "invalidEntries": [], "transitions": [
 		{"from": "eligible", "to": "ineligible", "count": 1, "referrals": ["KR-TEST-1"]}]}`, stdout)
 
 	jsonl := filepath.Join(t.TempDir(), "corpus.jsonl")
 	require.NoError(t, os.WriteFile(jsonl, append(append(data, '\n'), []byte("not a referral\n")...), 0o644))
 	code, stdout, _ = runPathway(t, "", "impact", "--from", "../../impact/testdata/current", "--to", "../../impact/testdata/stricter", jsonl)
-	assert.Equal(t, 0, code)
+	assert.Equal(t, 1, code, "a line that is not a referral makes the run exit 1")
 	assert.Contains(t, stdout, "2 referral(s) assessed under both packs; 1 would change.")
 	assert.Contains(t, stdout, "eligible → ineligible: 1\n  KR-TEST-1\n")
+	assert.Contains(t, stdout, "Not referrals: 1\n  "+jsonl+":2: Not a referral [not-a-referral]\n")
 
 	code, _, _ = runPathway(t, "", "impact", "--to", "../../impact/testdata/stricter", "x.json")
 	assert.Equal(t, 2, code, "--from is required")
