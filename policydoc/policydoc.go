@@ -265,4 +265,3 @@ func codes(ids []string) string {
 	}
 	return strings.Join(out, ", ")
 }
-
