@@ -304,8 +304,12 @@ func (l *loader) referral(name string, sf *yamlsrc.File, n, at *yaml.Node, p str
 // outsideDetail says where the files a scenario file names must be, and
 // what to do.
 func (l *loader) outsideDetail() string {
-	return fmt.Sprintf("A scenario file may name only files and folders inside %s, the folder the scenarios are run from. "+
-		"Move what it names inside that folder, or widen it: pathway test --root DIR.", l.cfg.display("."))
+	where := "the folder the scenarios are run from"
+	if root := l.cfg.display("."); root != "." && root != "" {
+		where += " (" + root + ")"
+	}
+	return fmt.Sprintf("A scenario file may name only files and folders inside %s. "+
+		"Move what it names inside that folder, or widen it: pathway test --root DIR.", where)
 }
 
 const (
@@ -320,11 +324,9 @@ const (
 func (l *loader) readReferral(file string) (*yamlsrc.File, *refError) {
 	data, err := pathway.ReadBounded(l.fsys, file, maxFile)
 	if err != nil {
-		if info, lerr := fs.Lstat(l.fsys, file); lerr == nil && info.Mode()&fs.ModeSymlink != 0 {
-			if _, serr := fs.Stat(l.fsys, file); serr != nil {
-				return nil, &refError{"referral-outside", "The referral file is a link that leads outside the folder the scenarios are run from, or to nothing",
-					"The link was not followed. " + l.outsideDetail()}
-			}
+		if brokenLink(l.fsys, file) {
+			return nil, &refError{"referral-outside", "The referral file is a link, or is in a linked folder, that leads outside the folder the scenarios are run from, or to nothing",
+				"The link was not followed. " + l.outsideDetail()}
 		}
 		why := reason(err)
 		if _, serr := fs.Stat(l.fsys, file); errors.Is(serr, fs.ErrNotExist) {
@@ -349,6 +351,27 @@ func (l *loader) readReferral(file string) (*yamlsrc.File, *refError) {
 		return nil, &refError{"not-a-referral", "The file is not a referral", notReferralDetail}
 	}
 	return rf, nil
+}
+
+// brokenLink reports whether name, or a folder on its way, is a symbolic
+// link that cannot be followed in fsys: it leads outside it (fsys made by
+// os.Root refuses), or to nothing.
+func brokenLink(fsys fs.FS, name string) bool {
+	parts := strings.Split(name, "/")
+	for i := range parts {
+		p := path.Join(parts[:i+1]...)
+		info, err := fs.Lstat(fsys, p)
+		if err != nil {
+			return false
+		}
+		if info.Mode()&fs.ModeSymlink == 0 {
+			continue
+		}
+		if _, err := fs.Stat(fsys, p); err != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // topLevel are the names a referral may have at its top level.
