@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/saferpath/pathway/internal/safetext"
 	"github.com/saferpath/pathway/internal/yamlsrc"
 )
 
@@ -138,11 +139,11 @@ func ioReason(err error) string {
 	return err.Error()
 }
 
-// shown names an input in messages: its name as typed, or "standard input"
-// for "-".
+// shown names an input in messages: its name as typed, escaped (see
+// package safetext), or "standard input" for "-".
 func shown(name string) string {
 	if name == "-" {
 		return "standard input"
 	}
-	return name
+	return safetext.String(name)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/saferpath/pathway/diag"
+	"github.com/saferpath/pathway/internal/safetext"
 	"github.com/saferpath/pathway/referral"
 )
 
@@ -30,8 +31,12 @@ once, one line each:
 
 Messages never repeat a personal detail from the referral.
 
+Each FILE must be a regular file of at most 4 MiB, and standard input may
+hold at most 4 MiB: a folder, a device or a named pipe is refused at once.
+
 Exit status: 0 every referral is valid; 1 a referral is invalid; 2 a usage
-error, a file that cannot be read, or a file that is not JSON or YAML.`,
+error, a file that cannot be read (a folder, a device, a named pipe, over 4
+MiB), or a file that is not JSON or YAML.`,
 		Example: `  pathway validate examples/referrals/hr-eligible.json
   pathway validate --format json referrals/*.json`,
 		Args: cobra.MinimumNArgs(1),
@@ -73,7 +78,7 @@ func runValidate(cmd *cobra.Command, format string, args []string) error {
 		}
 		switch v.Status {
 		case "valid":
-			fmt.Fprintf(stdout, "%s: valid\n", name)
+			fmt.Fprintf(stdout, "%s: valid\n", safetext.String(name))
 		case "invalid":
 			for _, d := range v.Problems {
 				fmt.Fprintln(stdout, problemLine(name, d))
@@ -128,19 +133,20 @@ func validateFile(stdin io.Reader, name string) validation {
 }
 
 // problemLine renders one problem as FILE:LINE:COL: PATH: message, leaving
-// out what is not known.
+// out what is not known, on one line: line breaks in the file's name, the
+// path and the summary are escaped.
 func problemLine(name string, d *diag.Diagnostic) string {
 	var b strings.Builder
-	b.WriteString(name)
+	b.WriteString(safetext.String(name))
 	if !d.Range.Start.IsZero() {
 		fmt.Fprintf(&b, ":%d:%d", d.Range.Start.Line, d.Range.Start.Column)
 	}
 	b.WriteString(": ")
 	if d.Path != "" {
-		b.WriteString(d.Path)
+		b.WriteString(safetext.String(d.Path))
 		b.WriteString(": ")
 	}
-	b.WriteString(d.Summary)
+	b.WriteString(safetext.String(d.Summary))
 	if d.Detail != "" {
 		b.WriteString(". ")
 		b.WriteString(strings.ReplaceAll(d.Detail, "\n", " "))
