@@ -70,9 +70,7 @@ func runCheckJSONL(cmd *cobra.Command, pack *pathway.Pack, at referral.Date, for
 // terminal codes, so it writes to the terminal under an escaping writer;
 // the file's name in it is escaped.
 func newBar(w io.Writer, size int64, name string) *progressbar.ProgressBar {
-	if u, ok := w.(interface{ Unwrap() io.Writer }); ok {
-		w = u.Unwrap()
-	}
+	w = rawWriter(w)
 	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil

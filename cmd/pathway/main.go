@@ -68,6 +68,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return execute(args, stdin, out, errOut)
 }
 
+// rawWriter returns the writer under run's escaping writer, for output
+// that must reach a terminal as it is: a progress bar Pathway draws itself
+// with terminal codes, and the check that stderr is a terminal.
+func rawWriter(w io.Writer) io.Writer {
+	if u, ok := w.(interface{ Unwrap() io.Writer }); ok {
+		return u.Unwrap()
+	}
+	return w
+}
+
 func execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRoot()
 	root.SetArgs(args)

@@ -197,6 +197,7 @@ func openEvents(cmd *cobra.Command, name string) (in io.Reader, done func(), err
 }
 
 func progress(file *os.File, stderr io.Writer) *progressbar.ProgressBar {
+	stderr = rawWriter(stderr)
 	errFile, ok := stderr.(*os.File)
 	if !ok {
 		return nil
