@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/saferpath/pathway/diag"
+	"github.com/saferpath/pathway/internal/safetext"
 	"github.com/saferpath/pathway/referral"
 	"github.com/saferpath/pathway/safeguarding"
 )
@@ -137,15 +138,20 @@ func (a *Assessment) ProgrammeIDs() []string {
 }
 
 // WriteText writes the assessment as a plain-English explanation for a
-// referrer. It never prints a personal identifier.
+// referrer. It never prints a personal identifier. Every value that came
+// from the referral or the rule pack (the referral's id, reasons, action
+// texts) is written on its own line with its control characters,
+// bidirectional controls and line breaks escaped (\u001b, \u202e, \n), so
+// that no input can rewrite what a terminal shows.
 func (a *Assessment) WriteText(w io.Writer) error {
 	var b strings.Builder
-	id := a.Referral
+	e := safetext.String
+	id := e(a.Referral)
 	if id == "" {
 		id = "(no id)"
 	}
-	fmt.Fprintf(&b, "Referral %s: %s\n", id, strings.ToUpper(string(a.Decision)))
-	fmt.Fprintf(&b, "Assessed under %s %s on %s.\n", a.Pack.Name, a.Pack.Version, a.At)
+	fmt.Fprintf(&b, "Referral %s: %s\n", id, strings.ToUpper(e(string(a.Decision))))
+	fmt.Fprintf(&b, "Assessed under %s %s on %s.\n", e(a.Pack.Name), e(a.Pack.Version), a.At)
 	fmt.Fprintf(&b, "\n%s\n", a.summary())
 	if len(a.Problems) > 0 {
 		b.WriteString("\nProblems with the form:\n")
@@ -154,7 +160,7 @@ func (a *Assessment) WriteText(w io.Writer) error {
 			if where == "" {
 				where = d.Range.String()
 			}
-			fmt.Fprintf(&b, "  - %s: %s\n", where, d.Summary)
+			fmt.Fprintf(&b, "  - %s: %s\n", e(where), e(d.Summary))
 		}
 	}
 	section := func(title, kind string) {
@@ -173,16 +179,16 @@ func (a *Assessment) WriteText(w io.Writer) error {
 			if kind == "exclusion" {
 				mark = map[string]string{"pass": "[ok]  ", "fail": "[applies]", "unknown": "[?]   "}[r.Outcome]
 			}
-			fmt.Fprintf(&b, "  %s %s\n", mark, r.Reason)
+			fmt.Fprintf(&b, "  %s %s\n", mark, e(r.Reason))
 			if len(r.Reads) > 0 {
 				var parts []string
 				for _, k := range slices.Sorted(maps.Keys(r.Reads)) {
-					parts = append(parts, fmt.Sprintf("%s = %s", k, show(r.Reads[k])))
+					parts = append(parts, fmt.Sprintf("%s = %s", e(k), e(show(r.Reads[k]))))
 				}
 				fmt.Fprintf(&b, "         looked at: %s\n", strings.Join(parts, "; "))
 			}
 			if len(r.Missing) > 0 {
-				fmt.Fprintf(&b, "         missing: %s\n", strings.Join(r.Missing, ", "))
+				fmt.Fprintf(&b, "         missing: %s\n", e(strings.Join(r.Missing, ", ")))
 			}
 		}
 	}
@@ -195,9 +201,9 @@ func (a *Assessment) WriteText(w io.Writer) error {
 			if name == "" {
 				name = o.ID
 			}
-			fmt.Fprintf(&b, "  - %s (%s)\n", name, o.ID)
+			fmt.Fprintf(&b, "  - %s (%s)\n", e(name), e(o.ID))
 			for _, r := range o.Reasons {
-				fmt.Fprintf(&b, "      %s\n", r)
+				fmt.Fprintf(&b, "      %s\n", e(r))
 			}
 		}
 		if len(a.Programmes) == 0 {
@@ -223,16 +229,19 @@ func (a *Assessment) WriteText(w io.Writer) error {
 		case 1:
 			due = "within 1 day"
 		}
-		fmt.Fprintf(&b, "  - %s%s: %s (%s, %s)\n", x.ID, who, x.Text, x.Owner, due)
+		fmt.Fprintf(&b, "  - %s%s: %s (%s, %s)\n", e(x.ID), who, e(x.Text), e(x.Owner), due)
 		if len(x.Tell) > 0 {
-			fmt.Fprintf(&b, "      tell: %s\n", strings.Join(x.Tell, ", "))
+			fmt.Fprintf(&b, "      tell: %s\n", e(strings.Join(x.Tell, ", ")))
 		}
 		if len(x.Missing) > 0 {
-			fmt.Fprintf(&b, "      missing: %s\n", strings.Join(x.Missing, ", "))
+			fmt.Fprintf(&b, "      missing: %s\n", e(strings.Join(x.Missing, ", ")))
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	sw := safetext.NewWriter(w)
+	if _, err := io.WriteString(sw, b.String()); err != nil {
+		return err
+	}
+	return sw.Flush()
 }
 
 func (a *Assessment) summary() string {
@@ -240,14 +249,14 @@ func (a *Assessment) summary() string {
 	case Invalid:
 		return "The form cannot be processed until the problems below are corrected. Safeguarding actions are still listed: safety does not wait for a perfect form."
 	case Ineligible:
-		return fmt.Sprintf("Not suitable for referral: %s.", strings.Join(a.Failed, ", "))
+		return fmt.Sprintf("Not suitable for referral: %s.", strings.Join(safetext.Strings(a.Failed), ", "))
 	case Incomplete:
-		return fmt.Sprintf("A decision needs more answers: %s.", strings.Join(a.Missing, ", "))
+		return fmt.Sprintf("A decision needs more answers: %s.", strings.Join(safetext.Strings(a.Missing), ", "))
 	}
 	if len(a.Programmes) == 0 {
 		return "Suitable for referral, but no programme's conditions hold for it."
 	}
-	return fmt.Sprintf("Suitable for referral. Offered: %s.", strings.Join(a.ProgrammeIDs(), ", "))
+	return fmt.Sprintf("Suitable for referral. Offered: %s.", strings.Join(safetext.Strings(a.ProgrammeIDs()), ", "))
 }
 
 func show(v any) string {

@@ -28,6 +28,12 @@ import (
 // invalid assessment.
 const MaxLine = 4 << 20
 
+// MaxRunaway is how much of a line longer than MaxLine is skipped, looking
+// for its end, before the input is taken not to be JSON Lines at all (a
+// device that never ends a line, say): reading stops with an error that
+// names the line.
+const MaxRunaway = 64 << 20
+
 // Options configures a batch. The zero Options assesses on every core, each
 // referral as on its dateSent.
 type Options struct {
@@ -98,7 +104,8 @@ type result struct {
 // Problems never quote the line's text, which may hold personal data.
 //
 // It returns an error only when it cannot go on: reading r or writing w
-// fails, or ctx is done. The Summary counts what was written.
+// fails, a line has no end after MaxRunaway bytes (the input is not JSON
+// Lines), or ctx is done. The Summary counts what was written.
 func AssessLines(ctx context.Context, pack *pathway.Pack, r io.Reader, w io.Writer, opts Options) (Summary, error) {
 	var sum Summary
 	if pack == nil {
@@ -206,6 +213,29 @@ func AssessLines(ctx context.Context, pack *pathway.Pack, r io.Reader, w io.Writ
 	return sum, nil
 }
 
+// Line is one line of JSON Lines input, as Lines gives it.
+type Line struct {
+	// Number counts lines from 1, blank ones included.
+	Number int
+	// Text is the line without the space around it; empty when TooLong.
+	Text []byte
+	// TooLong is set for a line longer than MaxLine: one bad entry.
+	TooLong bool
+	// End is the input offset after the line.
+	End int64
+}
+
+// Lines splits r into lines as AssessLines does and calls fn with each
+// non-blank one, until fn returns false or r ends. Memory is bounded
+// whatever the input: a line longer than MaxLine is given as TooLong,
+// without its text; a line with no end after MaxRunaway bytes more stops
+// reading with an error naming it.
+func Lines(r io.Reader, fn func(Line) bool) error {
+	return readLines(r, func(j job) bool {
+		return fn(Line{Number: j.line, Text: j.data, TooLong: j.tooLong, End: j.end})
+	})
+}
+
 // readLines splits r into lines and hands each non-blank one to send,
 // numbered from 1, until send returns false or r ends.
 func readLines(r io.Reader, send func(job) bool) error {
@@ -215,6 +245,7 @@ func readLines(r io.Reader, send func(job) bool) error {
 	for {
 		var buf []byte
 		tooLong, eof := false, false
+		start := offset
 		for {
 			chunk, err := br.ReadSlice('\n')
 			offset += int64(len(chunk))
@@ -226,6 +257,9 @@ func readLines(r io.Reader, send func(job) bool) error {
 				}
 			}
 			if err == bufio.ErrBufferFull {
+				if offset-start > MaxLine+MaxRunaway {
+					return fmt.Errorf("line %d has no end after %d MiB: this is not JSON Lines, one referral a line; check the input", line+1, (offset-start)>>20)
+				}
 				continue
 			}
 			if err == io.EOF {

@@ -15,18 +15,39 @@ import (
 
 	"github.com/saferpath/pathway"
 	"github.com/saferpath/pathway/diag"
+	"github.com/saferpath/pathway/internal/safetext"
 	"github.com/saferpath/pathway/referral"
 )
 
-// Report is the impact of a change on a corpus (JSON: DESIGN §8).
+// Report is the impact of a change on a corpus (JSON: DESIGN §8, with
+// invalid and invalidEntries added).
 type Report struct {
-	// Total is the number of referrals assessed.
+	// Total is the number of referrals assessed, the invalid entries
+	// included.
 	Total int `json:"total"`
 	// Changed is the number whose decision, programmes or actions differ.
 	Changed int `json:"changed"`
+	// Invalid counts the entries of the corpus that are not referrals at
+	// all (not JSON or YAML, not a group of named fields, a line too
+	// long): invalid under both packs, they never change.
+	Invalid int `json:"invalid"`
+	// InvalidEntries names each invalid entry added with AddInvalid, in
+	// corpus order.
+	InvalidEntries []Entry `json:"invalidEntries"`
 	// Transitions group the changed referrals by decision before and
 	// after, most referrals first.
 	Transitions []Transition `json:"transitions"`
+}
+
+// Entry names an entry of the corpus that is not a referral: its file,
+// its line in a JSON Lines file (or where the problem is in a file of one
+// referral; 0 when unknown), the problem's code and its summary. It never
+// quotes the entry.
+type Entry struct {
+	File    string `json:"file"`
+	Line    int    `json:"line,omitempty"`
+	Code    string `json:"code"`
+	Problem string `json:"problem"`
 }
 
 // Transition is one kind of change. From and To are equal when the
@@ -46,8 +67,15 @@ type Comparison struct {
 
 	mu      sync.Mutex
 	total   int
+	unread  int
+	invalid []invalidEntry
 	changes map[[2]pathway.Decision]*Transition
 	order   map[[2]pathway.Decision][]int // the referrals' positions, to keep input order
+}
+
+type invalidEntry struct {
+	seq int
+	Entry
 }
 
 // New returns a Comparison of the pack from (the rules in force) with the
@@ -135,11 +163,23 @@ func (c *Comparison) Add(ctx context.Context, seq int, name string, r *referral.
 }
 
 // AddUnread counts a referral that could not be read at all (a line that
-// is not JSON): it is invalid under both packs, so it never changes.
+// is not JSON) without naming it: it is invalid under both packs, so it
+// never changes. AddInvalid names it too.
 func (c *Comparison) AddUnread() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.total++
+	c.unread++
+}
+
+// AddInvalid counts an entry that is not a referral at all, as AddUnread
+// does, and names it in the report. seq is its position in the corpus,
+// as for Add.
+func (c *Comparison) AddInvalid(seq int, e Entry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.total++
+	c.invalid = append(c.invalid, invalidEntry{seq: seq, Entry: e})
 }
 
 // Report returns the changes so far: transitions with the most referrals
@@ -148,7 +188,12 @@ func (c *Comparison) AddUnread() {
 func (c *Comparison) Report() Report {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	rep := Report{Total: c.total, Transitions: []Transition{}}
+	rep := Report{Total: c.total, Invalid: c.unread + len(c.invalid), InvalidEntries: []Entry{}, Transitions: []Transition{}}
+	invalid := slices.Clone(c.invalid)
+	slices.SortStableFunc(invalid, func(a, b invalidEntry) int { return cmp.Compare(a.seq, b.seq) })
+	for _, e := range invalid {
+		rep.InvalidEntries = append(rep.InvalidEntries, e.Entry)
+	}
 	for key, t := range c.changes {
 		out := *t
 		idx := make([]int, len(t.Referrals))
@@ -171,21 +216,42 @@ func (c *Comparison) Report() Report {
 }
 
 // WriteText writes the report for people: the totals, then each transition
-// with its referrals' ids. It never prints personal data: only ids and
-// decisions.
+// with its referrals' ids, then the entries that are not referrals, each at
+// its file:line with its problem. It never prints personal data: only ids,
+// decisions, file names and problems. Ids and file names are written with
+// their control characters, bidirectional controls and line breaks
+// escaped.
 func (r Report) WriteText(w io.Writer) error {
+	e := safetext.String
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d referral(s) assessed under both packs; %d would change.\n", r.Total, r.Changed)
+	if r.Invalid > 0 {
+		fmt.Fprintf(&b, "%d of them are not referrals at all: invalid under both packs, they cannot change.\n", r.Invalid)
+	}
 	for _, t := range r.Transitions {
-		label := fmt.Sprintf("%s → %s", t.From, t.To)
+		label := fmt.Sprintf("%s → %s", e(string(t.From)), e(string(t.To)))
 		if t.From == t.To {
-			label = fmt.Sprintf("%s, with other programmes or actions", t.From)
+			label = fmt.Sprintf("%s, with other programmes or actions", e(string(t.From)))
 		}
 		fmt.Fprintf(&b, "\n%s: %d\n", label, t.Count)
 		for _, id := range t.Referrals {
-			fmt.Fprintf(&b, "  %s\n", id)
+			fmt.Fprintf(&b, "  %s\n", e(id))
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	if len(r.InvalidEntries) > 0 {
+		fmt.Fprintf(&b, "\nNot referrals: %d\n", len(r.InvalidEntries))
+		for _, x := range r.InvalidEntries {
+			where := x.File
+			if x.Line > 0 {
+				where = fmt.Sprintf("%s:%d", x.File, x.Line)
+			}
+			fmt.Fprintf(&b, "  %s: %s [%s]\n", e(where), e(x.Problem), e(x.Code))
+		}
+		b.WriteString("Correct or remove them: each file, or each line of a .jsonl file, must hold one referral, a group of named fields.\n")
+	}
+	sw := safetext.NewWriter(w)
+	if _, err := io.WriteString(sw, b.String()); err != nil {
+		return err
+	}
+	return sw.Flush()
 }

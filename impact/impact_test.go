@@ -13,6 +13,7 @@ import (
 
 	"github.com/saferpath/pathway"
 	"github.com/saferpath/pathway/impact"
+	"github.com/saferpath/pathway/internal/golden"
 	"github.com/saferpath/pathway/referral"
 )
 
@@ -66,7 +67,14 @@ func TestStricterMentalHealth(t *testing.T) {
 		require.NoError(t, err)
 	}
 	cmp.AddUnread()
-	want := impact.Report{Total: 8, Changed: 3, Transitions: []impact.Transition{
+	// Named invalid entries come in corpus order, whatever order they are
+	// added in.
+	cmp.AddInvalid(9, impact.Entry{File: "corpus.jsonl", Line: 12, Code: "too-large", Problem: "The line is longer than 4 MiB"})
+	cmp.AddInvalid(8, impact.Entry{File: "corpus.jsonl", Line: 10, Code: "syntax", Problem: "The JSON is not written correctly here"})
+	want := impact.Report{Total: 10, Changed: 3, Invalid: 3, InvalidEntries: []impact.Entry{
+		{File: "corpus.jsonl", Line: 10, Code: "syntax", Problem: "The JSON is not written correctly here"},
+		{File: "corpus.jsonl", Line: 12, Code: "too-large", Problem: "The line is longer than 4 MiB"},
+	}, Transitions: []impact.Transition{
 		{From: pathway.Eligible, To: pathway.Ineligible, Count: 2, Referrals: []string{"M-1", "M-2"}},
 		{From: pathway.Incomplete, To: pathway.Ineligible, Count: 1, Referrals: []string{"I-1"}},
 	}}
@@ -74,21 +82,30 @@ func TestStricterMentalHealth(t *testing.T) {
 
 	data, err := json.Marshal(cmp.Report())
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"total": 8, "changed": 3, "transitions": [
+	assert.JSONEq(t, `{"total": 10, "changed": 3, "invalid": 3, "invalidEntries": [
+		{"file": "corpus.jsonl", "line": 10, "code": "syntax", "problem": "The JSON is not written correctly here"},
+		{"file": "corpus.jsonl", "line": 12, "code": "too-large", "problem": "The line is longer than 4 MiB"}],
+		"transitions": [
 		{"from": "eligible", "to": "ineligible", "count": 2, "referrals": ["M-1", "M-2"]},
 		{"from": "incomplete", "to": "ineligible", "count": 1, "referrals": ["I-1"]}]}`, string(data))
 
 	var b strings.Builder
 	require.NoError(t, cmp.Report().WriteText(&b))
-	assert.Equal(t, `8 referral(s) assessed under both packs; 3 would change.
+	golden.Check(t, "testdata/report.golden", []byte(b.String()))
+}
 
-eligible → ineligible: 2
-  M-1
-  M-2
-
-incomplete → ineligible: 1
-  I-1
-`, b.String())
+// The text report escapes control characters in what the corpus supplies
+// (ids, file names), so that no referral rewrites the terminal.
+func TestReportTextEscapes(t *testing.T) {
+	rep := impact.Report{Total: 2, Changed: 1, Invalid: 1,
+		InvalidEntries: []impact.Entry{{File: "a\x1b[2Jb.jsonl", Line: 3, Code: "syntax", Problem: "The JSON is not written correctly here"}},
+		Transitions:    []impact.Transition{{From: pathway.Eligible, To: pathway.Ineligible, Count: 1, Referrals: []string{"KR-1\x1b[31m\r\u202eX\nFAKE"}}}}
+	var b strings.Builder
+	require.NoError(t, rep.WriteText(&b))
+	out := b.String()
+	assert.Contains(t, out, `  KR-1\u001b[31m\r\u202eX\nFAKE`+"\n")
+	assert.Contains(t, out, `  a\u001b[2Jb.jsonl:3: The JSON is not written correctly here [syntax]`)
+	assert.False(t, strings.ContainsAny(out, "\x1b\r\u202e"), "raw control characters in %q", out)
 }
 
 // A change of programmes with the same decision is a transition from a
@@ -113,7 +130,7 @@ func TestSameDecisionOtherProgrammes(t *testing.T) {
 	female := variant(t, "F-1", func(s map[string]any) { s["gender"] = "female" })
 	_, _, err = cmp.Add(context.Background(), 1, female.ID, female, nil)
 	require.NoError(t, err)
-	assert.Equal(t, impact.Report{Total: 2, Changed: 1, Transitions: []impact.Transition{
+	assert.Equal(t, impact.Report{Total: 2, Changed: 1, InvalidEntries: []impact.Entry{}, Transitions: []impact.Transition{
 		{From: pathway.Eligible, To: pathway.Eligible, Count: 1, Referrals: []string{"G-1"}},
 	}}, cmp.Report())
 }

@@ -27,13 +27,13 @@ func Write(w io.Writer, p *pathway.Pack) error {
 	var b strings.Builder
 	versions := p.Versions()
 	slices.Reverse(versions)
-	fmt.Fprintf(&b, "# Rule pack `%s`\n\n", p.Name())
+	fmt.Fprintf(&b, "# Rule pack %s\n\n", code(p.Name()))
 	fmt.Fprintf(&b, "This document is generated from the rule pack by `pathway docs`; do not edit it by hand.\n")
 	fmt.Fprintf(&b, "It describes %d version(s), the latest first. Each version is in force from its first to its last day, both inclusive;\n", len(versions))
 	b.WriteString("a referral is assessed under the version in force on the date it was sent.\n\n")
 	b.WriteString("| version | in force | title |\n|---|---|---|\n")
 	for _, v := range versions {
-		fmt.Fprintf(&b, "| [%s](#version-%s) | %s to %s | %s |\n", v.Version, anchor(v.Version), long(v.Effective.From), long(v.Effective.To), cell(v.Title))
+		fmt.Fprintf(&b, "| [%s](#%s) | %s to %s | %s |\n", cell(v.Version), anchor("Version "+v.Version), long(v.Effective.From), long(v.Effective.To), cell(v.Title))
 	}
 	for _, v := range versions {
 		writeVersion(&b, v)
@@ -43,11 +43,11 @@ func Write(w io.Writer, p *pathway.Pack) error {
 }
 
 func writeVersion(b *strings.Builder, v *pathway.Version) {
-	fmt.Fprintf(b, "\n## Version %s\n\n", v.Version)
-	fmt.Fprintf(b, "**%s**\n\n", v.Title)
+	fmt.Fprintf(b, "\n## Version %s\n\n", inline(v.Version))
+	fmt.Fprintf(b, "**%s**\n\n", inline(v.Title))
 	fmt.Fprintf(b, "- In force: %s to %s (both inclusive).\n", long(v.Effective.From), long(v.Effective.To))
-	fmt.Fprintf(b, "- Sources: %s\n", v.Source)
-	fmt.Fprintf(b, "- Rule files: `%s`\n", v.Dir)
+	fmt.Fprintf(b, "- Sources: %s\n", inline(v.Source))
+	fmt.Fprintf(b, "- Rule files: %s\n", code(v.Dir))
 	if v.Eligibility != nil {
 		b.WriteString("\n### Referral criteria\n\nEvery criterion must be met, unless a programme open to the referral waives it.\n")
 		for _, r := range v.Eligibility.Criteria {
@@ -70,7 +70,7 @@ func writeVersion(b *strings.Builder, v *pathway.Version) {
 		b.WriteString("partial completions, withdrawals, sessions attended, victims and children supported, mean days in service, ")
 		b.WriteString("completion rate and score changes). This version adds:\n\n| metric | unit | what it counts |\n|---|---|---|\n")
 		for _, m := range v.Outcomes {
-			fmt.Fprintf(b, "| %s (`%s`) | %s | %s |\n", cell(m.Title), m.ID, m.Unit, cell(m.Description))
+			fmt.Fprintf(b, "| %s (%s) | %s | %s |\n", cell(m.Title), cellCode(m.ID), cell(string(m.Unit)), cell(m.Description))
 		}
 	}
 }
@@ -88,17 +88,17 @@ func writeSharing(b *strings.Builder, s *safeguarding.Sharing) {
 		for i, c := range classes {
 			names[i] = string(c)
 		}
-		fmt.Fprintf(b, "| %s | %s |\n", role, orNone(strings.Join(names, ", ")))
+		fmt.Fprintf(b, "| %s | %s |\n", cell(string(role)), orNone(cell(strings.Join(names, ", "))))
 	}
 }
 
 func writeRule(b *strings.Builder, r *rule.Rule, when string) {
-	fmt.Fprintf(b, "\n#### %s (`%s`)\n\n", r.Title, r.ID)
-	fmt.Fprintf(b, "%s\n\n", r.Description)
-	fmt.Fprintf(b, "%s:\n\n```\n%s\n```\n\n", when, strings.TrimSpace(r.When))
-	fmt.Fprintf(b, "- Reason given: %s\n", r.Because)
-	fmt.Fprintf(b, "- Source: %s\n", r.Source)
-	fmt.Fprintf(b, "- Written at: `%s`\n", r.Origin())
+	fmt.Fprintf(b, "\n#### %s (%s)\n\n", inline(r.Title), code(r.ID))
+	fmt.Fprintf(b, "%s\n\n", para(r.Description))
+	fmt.Fprintf(b, "%s:\n\n%s\n", when, fenced(r.When))
+	fmt.Fprintf(b, "- Reason given: %s\n", inline(r.Because))
+	fmt.Fprintf(b, "- Source: %s\n", inline(r.Source))
+	fmt.Fprintf(b, "- Written at: %s\n", code(r.Origin()))
 }
 
 func writeProgrammes(b *strings.Builder, c *programmes.Catalogue) {
@@ -113,25 +113,25 @@ func writeProgrammes(b *strings.Builder, c *programmes.Catalogue) {
 		case p.Places > 0:
 			places = strconv.Itoa(p.Places)
 		}
-		fmt.Fprintf(b, "| %s (`%s`) | %s | %s | %s | %s | %s | %s | %s to %s |\n", cell(p.Title), p.ID, p.Addresses, p.Delivery,
+		fmt.Fprintf(b, "| %s (%s) | %s | %s | %s | %s | %s | %s | %s to %s |\n", cell(p.Title), cellCode(p.ID), cell(string(p.Addresses)), cell(string(p.Delivery)),
 			orDash(p.Sessions), hours(p.SessionHours), orDash(p.Facilitators), places, long(p.Funding.From), long(p.Funding.To))
 	}
 	for _, p := range c.Programmes {
-		fmt.Fprintf(b, "\n#### %s (`%s`)\n\n", p.Name, p.ID)
-		fmt.Fprintf(b, "%s\n\n", p.Description)
+		fmt.Fprintf(b, "\n#### %s (%s)\n\n", inline(p.Name), code(p.ID))
+		fmt.Fprintf(b, "%s\n\n", para(p.Description))
 		if p.Model != "" {
-			fmt.Fprintf(b, "- Model: %s\n", p.Model)
+			fmt.Fprintf(b, "- Model: %s\n", inline(p.Model))
 		}
 		if p.Staff != "" {
-			fmt.Fprintf(b, "- Staff: %s\n", p.Staff)
+			fmt.Fprintf(b, "- Staff: %s\n", inline(p.Staff))
 		}
 		if len(p.Waives) > 0 {
 			fmt.Fprintf(b, "- Waives the criteria: %s\n", codes(p.Waives))
 		}
-		fmt.Fprintf(b, "- Suits a referral when:\n\n```\n%s\n```\n\n", strings.TrimSpace(p.When))
-		fmt.Fprintf(b, "- Reason given: %s\n", p.Because)
-		fmt.Fprintf(b, "- Source: %s\n", p.Source)
-		fmt.Fprintf(b, "- Written at: `%s`\n", p.Origin())
+		fmt.Fprintf(b, "- Suits a referral when:\n\n%s\n", fenced(p.When))
+		fmt.Fprintf(b, "- Reason given: %s\n", inline(p.Because))
+		fmt.Fprintf(b, "- Source: %s\n", inline(p.Source))
+		fmt.Fprintf(b, "- Written at: %s\n", code(p.Origin()))
 	}
 }
 
@@ -140,20 +140,20 @@ func writeSafeguarding(b *strings.Builder, s *safeguarding.Policy) {
 	b.WriteString("A victim-level action is raised once for each victim it applies to, a child-level one once for each child.\n\n")
 	b.WriteString("| action | for | owner | due | tell | if it cannot be decided |\n|---|---|---|---|---|---|\n")
 	for _, t := range s.Triggers {
-		fmt.Fprintf(b, "| %s (`%s`) | %s | %s | %s | %s | %s |\n", cell(t.Title), t.ID, scope(t.Scope), t.Owner, due(t.DueWithinDays),
-			orNone(strings.Join(t.Tell, ", ")), ifUnknown(t))
+		fmt.Fprintf(b, "| %s (%s) | %s | %s | %s | %s | %s |\n", cell(t.Title), cellCode(t.ID), scope(t.Scope), cell(t.Owner), due(t.DueWithinDays),
+			orNone(cell(strings.Join(t.Tell, ", "))), ifUnknown(t))
 	}
 	for _, t := range s.Triggers {
-		fmt.Fprintf(b, "\n#### %s (`%s`)\n\n", t.Title, t.ID)
-		fmt.Fprintf(b, "%s\n\n", t.Description)
-		fmt.Fprintf(b, "Raised when:\n\n```\n%s\n```\n\n", strings.TrimSpace(t.When))
-		fmt.Fprintf(b, "- Instruction to the %s: %s\n", t.Owner, t.Text)
+		fmt.Fprintf(b, "\n#### %s (%s)\n\n", inline(t.Title), code(t.ID))
+		fmt.Fprintf(b, "%s\n\n", para(t.Description))
+		fmt.Fprintf(b, "Raised when:\n\n%s\n", fenced(t.When))
+		fmt.Fprintf(b, "- Instruction to the %s: %s\n", inline(t.Owner), inline(t.Text))
 		if t.IfUnknown == safeguarding.Establish {
-			fmt.Fprintf(b, "- When it cannot be decided (`%s%s`): %s\n", safeguarding.EstablishPrefix, t.ID, establishText(t))
+			fmt.Fprintf(b, "- When it cannot be decided (%s): %s\n", code(safeguarding.EstablishPrefix+t.ID), inline(establishText(t)))
 		}
-		fmt.Fprintf(b, "- Reason given: %s\n", t.Because)
-		fmt.Fprintf(b, "- Source: %s\n", t.Source)
-		fmt.Fprintf(b, "- Written at: `%s`\n", t.Origin())
+		fmt.Fprintf(b, "- Reason given: %s\n", inline(t.Because))
+		fmt.Fprintf(b, "- Source: %s\n", inline(t.Source))
+		fmt.Fprintf(b, "- Written at: %s\n", code(t.Origin()))
 	}
 	if len(s.Instruments) > 0 {
 		b.WriteString("\n### Risk instruments\n\n| instrument | scores | visible high risk at |\n|---|---|---|\n")
@@ -166,7 +166,7 @@ func writeSafeguarding(b *strings.Builder, s *safeguarding.Policy) {
 			if in.HasThreshold {
 				th = strconv.Itoa(in.Threshold)
 			}
-			fmt.Fprintf(b, "| %s (`%s`) | %s | %s |\n", cell(in.Title), in.ID, rng, th)
+			fmt.Fprintf(b, "| %s (%s) | %s | %s |\n", cell(in.Title), cellCode(string(in.ID)), rng, th)
 		}
 	}
 	m := s.MARAC
@@ -188,7 +188,7 @@ func writeSafeguarding(b *strings.Builder, s *safeguarding.Policy) {
 		fmt.Fprintf(b, "- %s\n", c)
 	}
 	if m.Source != "" {
-		fmt.Fprintf(b, "\nSource: %s\n", m.Source)
+		fmt.Fprintf(b, "\nSource: %s\n", inline(m.Source))
 	}
 }
 
@@ -261,13 +261,7 @@ func orNone(s string) string {
 func codes(ids []string) string {
 	out := make([]string, len(ids))
 	for i, id := range ids {
-		out[i] = "`" + id + "`"
+		out[i] = code(id)
 	}
 	return strings.Join(out, ", ")
 }
-
-// cell escapes a table cell.
-func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
-
-// anchor is the heading anchor GitHub makes for "Version 2022-08".
-func anchor(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "-")) }

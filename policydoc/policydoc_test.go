@@ -166,3 +166,60 @@ func TestSchemasReject(t *testing.T) {
 		})
 	}
 }
+
+// A pack whose every text holds Markdown and HTML (testdata/attacks/markdown)
+// adds nothing to the document's structure: no heading, quote, list, link,
+// image, HTML or table cell of its own. The document is kept as a golden
+// file, to review.
+func TestHostileTextIsEscaped(t *testing.T) {
+	pack, err := pathway.LoadDir("../testdata/attacks/markdown")
+	require.NoError(t, err)
+	var b strings.Builder
+	require.NoError(t, policydoc.Write(&b, pack))
+	doc := b.String()
+	golden.Check(t, "testdata/hostile.golden.md", []byte(doc))
+
+	for _, raw := range []string{
+		"<script>", "</td>", "<tr>", "<div", "<img", "<iframe", "<h1>", "<b>", "<a href",
+		"](https://evil", "](javascript:", "![", "**Bold**", "*starred*", "_em_",
+		"\n# Injected", "\n## Another", "\n> a quote", "\n- a list item", "\n1. an ordered", "\n---\n",
+		"\n# Heading", "\n```\na fence",
+	} {
+		assert.False(t, unescaped(doc, raw), "pack text reached the document unescaped: %q", raw)
+	}
+	headings := 0
+	for _, line := range strings.Split(doc, "\n") {
+		if strings.HasPrefix(line, "#") {
+			headings++
+		}
+	}
+	assert.Equal(t, 12, headings, "only the document's own headings")
+	// Every row of a table has as many cells as its header.
+	var cols int
+	for _, line := range strings.Split(doc, "\n") {
+		if !strings.HasPrefix(line, "|") {
+			cols = 0
+			continue
+		}
+		n := strings.Count(line, "|") - strings.Count(line, `\|`)
+		if cols == 0 {
+			cols = n
+			continue
+		}
+		assert.Equal(t, cols, n, "a table row with cells of its own: %s", line)
+	}
+}
+
+// unescaped reports whether s occurs in doc without a backslash before it.
+func unescaped(doc, s string) bool {
+	for i := 0; ; {
+		j := strings.Index(doc[i:], s)
+		if j < 0 {
+			return false
+		}
+		if at := i + j; at == 0 || doc[at-1] != '\\' {
+			return true
+		}
+		i += j + 1
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/saferpath/pathway"
+	"github.com/saferpath/pathway/internal/safetext"
 	"github.com/saferpath/pathway/referral"
 )
 
@@ -218,7 +219,10 @@ func (c *Coverage) MarshalJSON() ([]byte, error) {
 func round1(x float64) float64 { return float64(int(x*10+0.5)) / 10 }
 
 // WriteText writes the coverage as a table, one rule a row, then the total.
+// Ids, labels and sources from the packs are written with their control
+// characters and bidirectional controls escaped.
 func (c *Coverage) WriteText(w io.Writer) error {
+	e := safetext.String
 	rules := c.Rules()
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -230,7 +234,7 @@ func (c *Coverage) WriteText(w io.Writer) error {
 			mark = "yes"
 			covered++
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", r.Pack, r.Version, r.Kind, r.ID, r.Pass, r.Fail, r.Unknown, mark)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", e(r.Pack), e(r.Version), r.Kind, e(r.ID), r.Pass, r.Fail, r.Unknown, mark)
 	}
 	_ = tw.Flush()
 	fmt.Fprintf(&b, "\nRule coverage: %d of %d rules seen both to pass and to fail (%.1f%%).\n", covered, len(rules), c.Percent())
@@ -244,9 +248,12 @@ func (c *Coverage) WriteText(w io.Writer) error {
 			if r.Fail == 0 {
 				want = append(want, "fail")
 			}
-			fmt.Fprintf(&b, "  %s %s %s %s: never seen to %s (%s)\n", r.Pack, r.Version, r.Kind, r.ID, strings.Join(want, " or "), r.Source)
+			fmt.Fprintf(&b, "  %s %s %s %s: never seen to %s (%s)\n", e(r.Pack), e(r.Version), r.Kind, e(r.ID), strings.Join(want, " or "), e(r.Source))
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	sw := safetext.NewWriter(w)
+	if _, err := io.WriteString(sw, b.String()); err != nil {
+		return err
+	}
+	return sw.Flush()
 }

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v4"
 
@@ -85,12 +86,31 @@ type loader struct {
 	packs     map[string]*pathway.Pack
 	packErrs  map[string]diag.List
 	referrals map[string]*yamlsrc.File
-	refErrs   map[string]diag.List
+	refErrs   map[string]*refError
+}
+
+// refError says why a referral file named by a case cannot be used. It is
+// reported at each case that names the file, in the scenario file: it
+// never quotes the referral file, which may be any file at all.
+type refError struct {
+	code, summary, detail string
 }
 
 // Load reads the scenario file name from fsys (a path as fs.FS takes it)
 // with the referral files and pack folders it names, relative to it. A
 // non-nil error is a diag.List holding every problem in the file.
+//
+// fsys is the root: no file outside it is read. A referral file or pack
+// folder whose name climbs out of it (../../elsewhere) is a problem at the
+// case's line (code referral-outside or pack-outside), and the file is not
+// read. Give an fs.FS made with os.OpenRoot (os.Root.FS) so that symbolic
+// links cannot lead outside it either: a referral file that is such a link
+// is reported as outside (referral-outside). Every file is read as a
+// regular file of at most 4 MiB, its size checked first: a folder, a
+// device or a named pipe is refused at once. A referral file that cannot
+// be read or is not a referral is reported without quoting anything it
+// holds, and problems in a referral file carry no source line: it may hold
+// personal details.
 func Load(fsys fs.FS, name string, opts ...Option) (*File, error) {
 	files, err := LoadAll(fsys, []string{name}, opts...)
 	if err != nil {
@@ -104,7 +124,7 @@ func Load(fsys fs.FS, name string, opts ...Option) (*File, error) {
 // every file; the files are then nil.
 func LoadAll(fsys fs.FS, names []string, opts ...Option) ([]*File, error) {
 	l := &loader{fsys: fsys, packs: map[string]*pathway.Pack{}, packErrs: map[string]diag.List{},
-		referrals: map[string]*yamlsrc.File{}, refErrs: map[string]diag.List{}}
+		referrals: map[string]*yamlsrc.File{}, refErrs: map[string]*refError{}}
 	l.cfg.display = func(s string) string { return s }
 	for _, o := range opts {
 		if err := o(&l.cfg); err != nil {
@@ -127,10 +147,10 @@ func LoadAll(fsys fs.FS, names []string, opts ...Option) ([]*File, error) {
 
 func (l *loader) load(name string) (_ *File, problems diag.List) {
 	display := l.cfg.display(name)
-	data, err := fs.ReadFile(l.fsys, name)
+	data, err := pathway.ReadBounded(l.fsys, name, maxFile)
 	if err != nil {
 		return nil, diag.List{{Severity: diag.Error, Code: "unreadable", Summary: "Cannot read the scenario file",
-			Detail: fmt.Sprintf("%s. Check the file's name.", reason(err)), Range: diag.Range{File: display}}}
+			Detail: fmt.Sprintf("%s. Name a scenario file (YAML) inside the folder the scenarios are run from.", reason(err)), Range: diag.Range{File: display}}}
 	}
 	sf, problems := yamlsrc.Parse(display, data)
 	if sf == nil {
@@ -210,8 +230,8 @@ func (l *loader) pack(name string, sf *yamlsrc.File, s yamlsrc.Scalar) (*pathway
 	}
 	dir := path.Join(path.Dir(name), strings.ReplaceAll(value, "\\", "/"))
 	if !fs.ValidPath(dir) {
-		return nil, diag.List{sf.Diag(s.Node, "pack-outside", "The pack folder is outside the folder being tested",
-			"Name a folder inside the folder the scenarios are run from, or run them from a folder that holds both.", "pack")}
+		return nil, diag.List{sf.Diag(s.Node, "pack-outside", "The pack folder is outside the folder the scenarios are run from",
+			l.outsideDetail(), "pack")}
 	}
 	if p, ok := l.packs[dir]; ok {
 		return p, nil
@@ -258,29 +278,129 @@ func (l *loader) referral(name string, sf *yamlsrc.File, n, at *yaml.Node, p str
 	}
 	file := path.Join(path.Dir(name), strings.ReplaceAll(n.Value, "\\", "/"))
 	if !fs.ValidPath(file) {
-		return nil, nil, diag.List{sf.Diag(n, "referral-outside", "The referral file is outside the folder being tested",
-			"Name a file inside the folder the scenarios are run from, or run them from a folder that holds both.", p)}
+		return nil, nil, diag.List{sf.Diag(n, "referral-outside", "The referral file is outside the folder the scenarios are run from",
+			l.outsideDetail(), p)}
 	}
 	rf, ok := l.referrals[file]
 	if !ok {
-		var errs diag.List
-		data, err := fs.ReadFile(l.fsys, file)
-		if err != nil {
-			errs = diag.List{sf.Diag(n, "unreadable", "Cannot read the referral file", reason(err)+". Check the file's name, which is relative to this scenario file.", p)}
-		} else {
-			rf, errs = yamlsrc.Parse(l.cfg.display(file), data)
-		}
-		l.referrals[file], l.refErrs[file] = rf, errs
+		rf, l.refErrs[file] = l.readReferral(file)
+		l.referrals[file] = rf
 	}
-	if rf == nil {
-		return nil, nil, l.refErrs[file]
+	if e := l.refErrs[file]; e != nil {
+		return nil, nil, diag.List{sf.Diag(n, e.code, e.summary, e.detail, p)}
 	}
 	r, probs := decodeReferral(rf, rf.Root)
-	yamlsrc.Annotate(probs, rf)
 	if r == nil {
-		return nil, nil, probs
+		return nil, nil, diag.List{sf.Diag(n, "not-a-referral", "The file is not a referral", notReferralDetail, p)}
+	}
+	// Problems in the referral file are the referral's: the case may
+	// expect them. Their source lines may hold personal details.
+	for _, d := range probs {
+		d.Excerpt = ""
 	}
 	return r, probs, nil
+}
+
+// outsideDetail says where the files a scenario file names must be, and
+// what to do.
+func (l *loader) outsideDetail() string {
+	where := "the folder the scenarios are run from"
+	if root := l.cfg.display("."); root != "." && root != "" {
+		where += " (" + root + ")"
+	}
+	return fmt.Sprintf("A scenario file may name only files and folders inside %s. "+
+		"Move what it names inside that folder, or widen it: pathway test --root DIR.", where)
+}
+
+const (
+	notReferralDetail = "A referral file holds one referral, a JSON or YAML group of named fields such as {\"id\": ..., \"form\": ..., ...}. " +
+		"Check the file's name, which is relative to this scenario file."
+)
+
+// readReferral reads and parses the referral file at file, a name in fsys
+// inside the root. It reads only a regular file of at most maxFile bytes,
+// and it reports a file that cannot be read, is not JSON or YAML, or holds
+// no referral answer, without quoting any of it.
+func (l *loader) readReferral(file string) (*yamlsrc.File, *refError) {
+	data, err := pathway.ReadBounded(l.fsys, file, maxFile)
+	if err != nil {
+		if brokenLink(l.fsys, file) {
+			return nil, &refError{"referral-outside", "The referral file is a link, or is in a linked folder, that leads outside the folder the scenarios are run from, or to nothing",
+				"The link was not followed. " + l.outsideDetail()}
+		}
+		why := reason(err)
+		if _, serr := fs.Stat(l.fsys, file); errors.Is(serr, fs.ErrNotExist) {
+			why = "There is no such file"
+		}
+		return nil, &refError{"unreadable", "Cannot read the referral file",
+			why + ". Check its name, which is relative to this scenario file: a referral file (JSON or YAML)."}
+	}
+	rf, probs := yamlsrc.Parse(l.cfg.display(file), data)
+	if rf == nil {
+		where := ""
+		for _, d := range probs {
+			if !d.Range.Start.IsZero() {
+				where = fmt.Sprintf(" (at line %d, column %d)", d.Range.Start.Line, d.Range.Start.Column)
+				break
+			}
+		}
+		return nil, &refError{"not-a-referral", "The file is not a referral: it is not JSON or YAML",
+			fmt.Sprintf("It could not be read as JSON or YAML%s. %s", where, notReferralDetail)}
+	}
+	if !looksLikeReferral(rf.Root) {
+		return nil, &refError{"not-a-referral", "The file is not a referral", notReferralDetail}
+	}
+	return rf, nil
+}
+
+// brokenLink reports whether name, or a folder on its way, is a symbolic
+// link that cannot be followed in fsys: it leads outside it (fsys made by
+// os.Root refuses), or to nothing.
+func brokenLink(fsys fs.FS, name string) bool {
+	parts := strings.Split(name, "/")
+	for i := range parts {
+		p := path.Join(parts[:i+1]...)
+		info, err := fs.Lstat(fsys, p)
+		if err != nil {
+			return false
+		}
+		if info.Mode()&fs.ModeSymlink == 0 {
+			continue
+		}
+		if _, err := fs.Stat(fsys, p); err != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// topLevel are the names a referral may have at its top level.
+var topLevel = sync.OnceValue(func() map[string]bool {
+	names := map[string]bool{}
+	for _, f := range referral.Fields() {
+		if !strings.ContainsAny(f.Path, ".[") {
+			names[f.Path] = true
+		}
+	}
+	return names
+})
+
+// looksLikeReferral reports whether n could be a referral: a group of
+// named fields, empty or with at least one of a referral's names. Anything
+// else is not a referral, and none of its names is quoted back.
+func looksLikeReferral(n *yaml.Node) bool {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return false
+	}
+	if len(n.Content) == 0 {
+		return true
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if topLevel()[n.Content[i].Value] {
+			return true
+		}
+	}
+	return false
 }
 
 // decodeReferral decodes the referral at node n of f, as referral.Decode

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/saferpath/pathway"
+	"github.com/saferpath/pathway/internal/safetext"
 	"github.com/saferpath/pathway/referral"
 )
 
@@ -136,28 +137,30 @@ func Run(ctx context.Context, files []*File, cov *Coverage) []*Result {
 // each expectation that did not hold, with what was expected, what came,
 // and which ids were missing or unexpected. It writes nothing for a case
 // that passed. It never prints a personal value: only ids, paths,
-// decisions and problem summaries.
+// decisions and problem summaries, each with its control characters,
+// bidirectional controls and line breaks escaped.
 func (r *Result) WriteText(w io.Writer) error {
 	if r.Passed() {
 		return nil
 	}
+	e := safetext.String
 	var b strings.Builder
-	fmt.Fprintf(&b, "FAIL %s: %s\n", r.Case.Where(), r.Case.Name)
+	fmt.Fprintf(&b, "FAIL %s: %s\n", e(r.Case.Where()), e(r.Case.Name))
 	if r.Err != nil {
-		fmt.Fprintf(&b, "    cannot assess: %v\n", r.Err)
+		fmt.Fprintf(&b, "    cannot assess: %s\n", e(r.Err.Error()))
 	}
 	for _, m := range r.Mismatches {
 		label := m.Field + ":"
 		if m.Field == "decision" {
-			fmt.Fprintf(&b, "    %-12s expected %s, got %s\n", label, m.Expected[0], m.Got[0])
+			fmt.Fprintf(&b, "    %-12s expected %s, got %s\n", label, e(m.Expected[0]), e(m.Got[0]))
 			continue
 		}
 		fmt.Fprintf(&b, "    %-12s expected %s, got %s\n", label, list(m.Expected), list(m.Got))
 		if len(m.Missing) > 0 {
-			fmt.Fprintf(&b, "    %-12s missing: %s\n", "", strings.Join(m.Missing, ", "))
+			fmt.Fprintf(&b, "    %-12s missing: %s\n", "", e(strings.Join(m.Missing, ", ")))
 		}
 		if len(m.Unexpected) > 0 {
-			fmt.Fprintf(&b, "    %-12s unexpected: %s\n", "", strings.Join(m.Unexpected, ", "))
+			fmt.Fprintf(&b, "    %-12s unexpected: %s\n", "", e(strings.Join(m.Unexpected, ", ")))
 		}
 	}
 	if a := r.Assessment; a != nil && a.Decision == pathway.Invalid && len(r.Mismatches) > 0 {
@@ -167,14 +170,17 @@ func (r *Result) WriteText(w io.Writer) error {
 			if where == "" {
 				where = d.Range.String()
 			}
-			fmt.Fprintf(&b, "      - %s: %s\n", where, d.Summary)
+			fmt.Fprintf(&b, "      - %s: %s\n", e(where), e(d.Summary))
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	sw := safetext.NewWriter(w)
+	if _, err := io.WriteString(sw, b.String()); err != nil {
+		return err
+	}
+	return sw.Flush()
 }
 
-func list(ids []string) string { return "[" + strings.Join(ids, ", ") + "]" }
+func list(ids []string) string { return "[" + safetext.String(strings.Join(ids, ", ")) + "]" }
 
 // Summary counts the results that passed and failed.
 func Summary(results []*Result) (passed, failed int) {

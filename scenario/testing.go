@@ -19,7 +19,10 @@ import (
 // It returns the coverage the cases reached, for a test to assert on:
 //
 //	func TestScenarios(t *testing.T) {
-//		cov := scenario.Test(t, pathway.Default(), os.DirFS("."), "scenarios/kent")
+//		root, err := os.OpenRoot(".") // nothing outside it is read, links included
+//		require.NoError(t, err)
+//		defer root.Close()
+//		cov := scenario.Test(t, pathway.Default(), root.FS(), "scenarios/kent")
 //		assert.Equal(t, 100.0, cov.Percent(), "uncovered: %v", cov.Uncovered())
 //	}
 func Test(t *testing.T, pack *pathway.Pack, fsys fs.FS, patterns ...string) *Coverage {

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,16 +40,24 @@ func attackPackDir(t *testing.T, rule string) string {
 // time: liveness, not speed.
 func runBounded(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	return runBoundedIn(t, strings.NewReader(""), time.Minute, args...)
+}
+
+// runBoundedIn runs the CLI with stdin, and fails the test if it does not
+// finish within deadline.
+func runBoundedIn(t *testing.T, stdin io.Reader, deadline time.Duration, args ...string) (int, string, string) {
+	t.Helper()
 	type result struct {
 		code           int
 		stdout, stderr string
 	}
 	done := make(chan result, 1)
 	go func() {
-		code, stdout, stderr := runCLI(t, "", args...)
-		done <- result{code, stdout, stderr}
+		var out, errOut bytes.Buffer
+		code := run(args, stdin, &out, &errOut)
+		done <- result{code, out.String(), errOut.String()}
 	}()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
 	select {
 	case r := <-done:
@@ -56,6 +66,34 @@ func runBounded(t *testing.T, args ...string) (int, string, string) {
 		t.Fatalf("pathway %s did not finish", strings.Join(args, " "))
 		return 0, "", ""
 	}
+}
+
+// attackValues are the personal values of testdata/attacks/referral.json,
+// which no output may hold.
+func attackValues(t *testing.T) []string {
+	t.Helper()
+	data, err := os.ReadFile(attacks + "referral.json")
+	require.NoError(t, err)
+	r, problems := referral.Read("referral.json", data)
+	require.Empty(t, problems)
+	values := leakcheck.Values(r)
+	require.NotEmpty(t, values)
+	return values
+}
+
+// rawControls are characters that must never reach a terminal raw.
+const rawControls = "\x1b\r\b\a\x00\u009b\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+// assertClean asserts that out holds no personal value, none of secrets
+// (the content of a file that must not be quoted) and no raw control
+// character.
+func assertClean(t *testing.T, out string, values []string, secrets ...string) {
+	t.Helper()
+	assert.Empty(t, leakcheck.Find(out, values), "personal values in the output")
+	for _, s := range secrets {
+		assert.NotContains(t, out, s, "the content of a file that must not be quoted")
+	}
+	assert.False(t, strings.ContainsAny(out, rawControls), "a raw control character in the output: %q", out)
 }
 
 // TestHostileRulesThroughTheCLI lints each hostile rule (it is well

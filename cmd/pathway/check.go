@@ -2,15 +2,13 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/saferpath/pathway"
+	"github.com/saferpath/pathway/internal/safetext"
 	"github.com/saferpath/pathway/referral"
 )
 
@@ -40,9 +38,14 @@ assessment per line is written, in input order, assessed on every core; a
 malformed line becomes an invalid assessment naming its line. A progress
 bar is shown on a terminal, and nothing extra in a pipe.
 
+A referral file, and standard input, may hold at most 4 MiB; a JSON Lines
+file may be of any size, with at most 4 MiB a line. Each FILE must be a
+regular file: a folder, a device or a named pipe is refused at once.
+
 Exit status: 0 a decision was made for every referral; 1 a referral is
-invalid; 2 usage errors, unreadable files, files that are not JSON or YAML,
-a broken rule pack, or no pack version in force on the date.`,
+invalid; 2 usage errors, unreadable files (a folder, a device, a named pipe,
+a referral over 4 MiB, a JSON Lines line with no end), files that are not
+JSON or YAML, a broken rule pack, or no pack version in force on the date.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runCheck(cmd, o, args) },
 	}
@@ -118,41 +121,24 @@ func assessFile(cmd *cobra.Command, pack *pathway.Pack, name string, opts []path
 	stderr := cmd.ErrOrStderr()
 	data, err := readInput(cmd.InOrStdin(), name)
 	if err != nil {
-		fmt.Fprintf(stderr, "pathway: cannot read %s: %s\n", name, ioReason(err))
+		fmt.Fprintf(stderr, "pathway: cannot read %s: %s\n", shown(name), ioReason(err))
 		return nil, 2
 	}
 	r, problems := referral.Read(name, data)
 	if r == nil {
-		fmt.Fprintf(stderr, "pathway: %s is not a JSON or YAML document:\n", name)
+		fmt.Fprintf(stderr, "pathway: %s is not a JSON or YAML document:\n", safetext.String(name))
 		_ = problems.WriteCompact(stderr)
 		return nil, 2
 	}
 	a, err := pack.Assess(cmd.Context(), r, append(opts, pathway.WithProblems(problems))...)
 	if err != nil {
-		fmt.Fprintf(stderr, "pathway: %s: %v\n", name, err)
+		fmt.Fprintf(stderr, "pathway: %s: %v\n", safetext.String(name), err)
 		return nil, 2
 	}
 	if a.Decision == pathway.Invalid {
 		return a, 1
 	}
 	return a, 0
-}
-
-// readInput reads a named file, or standard input for "-".
-func readInput(stdin io.Reader, name string) ([]byte, error) {
-	if name == "-" {
-		return io.ReadAll(io.LimitReader(stdin, 64<<20))
-	}
-	return os.ReadFile(name)
-}
-
-// ioReason is the reason of a file error without Go's operation prefix.
-func ioReason(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
 
 func writeJSON(w io.Writer, v any) error {

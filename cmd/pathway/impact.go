@@ -1,15 +1,15 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/saferpath/pathway/batch"
+	"github.com/saferpath/pathway/diag"
 	"github.com/saferpath/pathway/impact"
+	"github.com/saferpath/pathway/internal/safetext"
 	"github.com/saferpath/pathway/referral"
 )
 
@@ -35,12 +35,21 @@ Each pack is used as if it were in force on the referral's date: the version
 in force on its dateSent, or else the latest version that starts before it
 (a draft's dates may not reach the date yet), or else the earliest version.
 
-The JSON output is {"total": N, "changed": M, "transitions": [{"from":
-"ineligible", "to": "eligible", "count": K, "referrals": ["id", ...]}]}.
-Only referral ids are printed, never personal data.
+JSON Lines files are read as they come, a line at a time. An entry that is
+not a referral at all (not JSON or YAML, not a group of named fields, a line
+longer than 4 MiB) is invalid under both packs: it is counted, and named by
+its file and line with its problem, never quoted.
 
-Exit status: 0 the report was made; 2 usage errors, unreadable files, files
-that are not JSON or YAML, or broken rule packs.`,
+The JSON output is {"total": N, "changed": M, "invalid": I,
+"invalidEntries": [{"file": "corpus.jsonl", "line": 7, "code": "syntax",
+"problem": "..."}], "transitions": [{"from": "ineligible", "to": "eligible",
+"count": K, "referrals": ["id", ...]}]}. Only referral ids are printed,
+never personal data.
+
+Exit status: 0 the report was made; 1 the report was made, but some entries
+are not referrals (they are listed); 2 usage errors, files that cannot be
+read (a folder, a device or a named pipe, a referral file over 4 MiB), or
+broken rule packs.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runImpact(cmd, o, args) },
 	}
@@ -70,55 +79,99 @@ func runImpact(cmd *cobra.Command, o impactOptions, args []string) error {
 	cmp := impact.New(from, to)
 	seq := 0
 	for _, name := range args {
+		if strings.HasSuffix(name, ".jsonl") {
+			if err := impactLines(cmd, cmp, name, &seq); err != nil {
+				return err
+			}
+			continue
+		}
 		data, err := readInput(cmd.InOrStdin(), name)
 		if err != nil {
-			return usageErr("cannot read %s: %s", name, ioReason(err))
+			return usageErr("cannot read %s: %s", shown(name), ioReason(err))
 		}
-		if !strings.HasSuffix(name, ".jsonl") {
-			r, problems := referral.Read(name, data)
-			if r == nil {
-				fmt.Fprintf(stderr, "pathway: %s is not a JSON or YAML document:\n", name)
-				_ = problems.WriteCompact(stderr)
-				return exitCode(2)
-			}
-			if _, _, err := cmp.Add(cmd.Context(), seq, idOr(r.ID, name), r, problems); err != nil {
-				return usageErr("%s: %v", name, err)
-			}
+		r, problems := referral.Read(name, data)
+		if r == nil {
+			cmp.AddInvalid(seq, invalidEntry(name, 0, problems))
 			seq++
 			continue
 		}
-		sc := bufio.NewScanner(bytes.NewReader(data))
-		sc.Buffer(nil, batch.MaxLine)
-		line := 0
-		for sc.Scan() {
-			line++
-			text := bytes.TrimSpace(sc.Bytes())
-			if len(text) == 0 {
-				continue
-			}
-			where := fmt.Sprintf("%s:%d", name, line)
-			r, problems := referral.Read(where, text)
-			if r == nil {
-				cmp.AddUnread()
-				seq++
-				continue
-			}
-			if _, _, err := cmp.Add(cmd.Context(), seq, idOr(r.ID, where), r, problems); err != nil {
-				return usageErr("%s: %v", where, err)
-			}
-			seq++
+		if _, _, err := cmp.Add(cmd.Context(), seq, idOr(r.ID, name), r, problems); err != nil {
+			return usageErr("%s: %v", shown(name), err)
 		}
-		if err := sc.Err(); err != nil {
-			return usageErr("cannot read %s: line %d: %v", name, line+1, err)
-		}
+		seq++
 	}
 	rep := cmp.Report()
 	out := cmd.OutOrStdout()
 	if o.format == "json" {
-		return writeJSON(out, rep)
+		if err := writeJSON(out, rep); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(out, "Impact of the rules in %s over those in %s\n\n", safetext.String(o.to), safetext.String(o.from))
+		if err := rep.WriteText(out); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintf(out, "Impact of the rules in %s over those in %s\n\n", o.to, o.from)
-	return rep.WriteText(out)
+	if rep.Invalid > 0 {
+		return exitCode(1)
+	}
+	return nil
+}
+
+// impactLines adds each line of a JSON Lines file to cmp, as it reads it:
+// a line that is not a referral, or is longer than batch.MaxLine, is one
+// invalid entry, named by its line and never quoted.
+func impactLines(cmd *cobra.Command, cmp *impact.Comparison, name string, seq *int) error {
+	in, _, err := openInput(cmd.InOrStdin(), name)
+	if err != nil {
+		return usageErr("cannot read %s: %s", shown(name), ioReason(err))
+	}
+	defer in.Close()
+	var addErr error
+	err = batch.Lines(in, func(l batch.Line) bool {
+		defer func() { *seq++ }()
+		if l.TooLong {
+			cmp.AddInvalid(*seq, impact.Entry{File: name, Line: l.Number, Code: "too-large",
+				Problem: fmt.Sprintf("The line is longer than %d MiB", batch.MaxLine>>20)})
+			return true
+		}
+		where := fmt.Sprintf("%s:%d", name, l.Number)
+		r, problems := referral.Read(where, l.Text)
+		if r == nil {
+			cmp.AddInvalid(*seq, invalidEntry(name, l.Number, problems))
+			return true
+		}
+		if _, _, err := cmp.Add(cmd.Context(), *seq, idOr(r.ID, where), r, problems); err != nil {
+			addErr = usageErr("%s: %v", where, err)
+			return false
+		}
+		return true
+	})
+	if addErr != nil {
+		return addErr
+	}
+	if err != nil {
+		return usageErr("cannot read %s: %v", shown(name), err)
+	}
+	return nil
+}
+
+// invalidEntry names an entry that is not a referral by its first problem,
+// which never quotes it. line is its line in a JSON Lines file, or 0 for a
+// file of one referral (then the problem's own line is given).
+func invalidEntry(name string, line int, problems diag.List) impact.Entry {
+	e := impact.Entry{File: name, Line: line, Code: "not-a-referral", Problem: "Not a referral"}
+	for _, d := range problems {
+		if d.Severity != diag.Error {
+			continue
+		}
+		e.Code, e.Problem = d.Code, d.Summary
+		if line == 0 {
+			e.Line = d.Range.Start.Line
+		}
+		break
+	}
+	return e
 }
 
 func idOr(id, alt string) string {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/saferpath/pathway"
 	"github.com/saferpath/pathway/batch"
+	"github.com/saferpath/pathway/internal/safetext"
 	"github.com/saferpath/pathway/referral"
 )
 
@@ -27,7 +28,7 @@ func runCheckJSONL(cmd *cobra.Command, pack *pathway.Pack, at referral.Date, for
 	for _, name := range args {
 		in, size, err := openInput(cmd.InOrStdin(), name)
 		if err != nil {
-			fmt.Fprintf(stderr, "pathway: cannot read %s: %s\n", name, ioReason(err))
+			fmt.Fprintf(stderr, "pathway: cannot read %s: %s\n", shown(name), ioReason(err))
 			code = 2
 			continue
 		}
@@ -49,7 +50,7 @@ func runCheckJSONL(cmd *cobra.Command, pack *pathway.Pack, at referral.Date, for
 		}
 		_ = in.Close()
 		if err != nil {
-			fmt.Fprintf(stderr, "pathway: %s: %v\n", name, err)
+			fmt.Fprintf(stderr, "pathway: %s: %v\n", shown(name), err)
 			code = 2
 			continue
 		}
@@ -63,43 +64,20 @@ func runCheckJSONL(cmd *cobra.Command, pack *pathway.Pack, at referral.Date, for
 	return nil
 }
 
-// openInput opens a named file, or standard input for "-", and gives its
-// size when it is a regular file (0 otherwise).
-func openInput(stdin io.Reader, name string) (io.ReadCloser, int64, error) {
-	if name == "-" {
-		return io.NopCloser(stdin), 0, nil
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, 0, err
-	}
-	info, err := f.Stat()
-	if err != nil {
-		_ = f.Close()
-		return nil, 0, err
-	}
-	if info.IsDir() {
-		_ = f.Close()
-		return nil, 0, fmt.Errorf("%s is a folder", name)
-	}
-	size := int64(0)
-	if info.Mode().IsRegular() {
-		size = info.Size()
-	}
-	return f, size, nil
-}
-
 // newBar returns a progress bar drawn on w when w is a terminal, or nil: in
 // a pipe or a file, nothing extra is written. With a known size the bar
-// counts bytes; otherwise it counts referrals.
+// counts bytes; otherwise it counts referrals. The bar draws itself with
+// terminal codes, so it writes to the terminal under an escaping writer;
+// the file's name in it is escaped.
 func newBar(w io.Writer, size int64, name string) *progressbar.ProgressBar {
+	w = rawWriter(w)
 	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil
 	}
 	opts := []progressbar.Option{
 		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription(name),
+		progressbar.OptionSetDescription(safetext.String(name)),
 		progressbar.OptionThrottle(100 * time.Millisecond),
 		progressbar.OptionShowElapsedTimeOnFinish(),
 		progressbar.OptionSetWidth(30),

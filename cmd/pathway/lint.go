@@ -10,6 +10,7 @@ import (
 
 	"github.com/saferpath/pathway"
 	"github.com/saferpath/pathway/diag"
+	"github.com/saferpath/pathway/internal/safetext"
 )
 
 func init() { commands = append(commands, newLintCmd) }
@@ -42,7 +43,7 @@ Exit status: 0 no problems, 1 problems found, 2 the folder cannot be read.`,
 			} else {
 				dir = args[0]
 				if info, statErr := os.Stat(dir); statErr != nil || !info.IsDir() {
-					return usageErr("cannot read %s: it does not exist or is not a folder", dir)
+					return usageErr("cannot read %s: it does not exist or is not a folder; name a rule pack folder, one that holds pack.yaml or folders that do", dir)
 				}
 				p, err = pathway.LoadDir(dir)
 			}
@@ -85,7 +86,7 @@ Exit status: 0 no problems, 1 problems found, 2 the folder cannot be read.`,
 						triggers = len(v.Safeguarding.Triggers)
 					}
 					fmt.Fprintf(out, "%s %s (%s to %s): %d criteria, %d exclusions, %d programmes, %d action triggers, %d metrics\n",
-						p.Name(), v.Version, v.Effective.From, v.Effective.To, len(v.Eligibility.Criteria), len(v.Eligibility.Exclusions),
+						safetext.String(p.Name()), safetext.String(v.Version), v.Effective.From, v.Effective.To, len(v.Eligibility.Criteria), len(v.Eligibility.Exclusions),
 						programmes, triggers, len(v.Outcomes))
 				}
 				fmt.Fprintf(out, "%s: no problems\n", dir)

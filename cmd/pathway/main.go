@@ -14,6 +14,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/saferpath/pathway/internal/safetext"
 )
 
 // exitError carries an exit status out of a command. Its message, if any,
@@ -53,8 +55,30 @@ reports outcomes. With no --rules, the embedded default pack (kent) is used.`,
 	return root
 }
 
-// run executes the CLI with args and returns the exit status.
+// run executes the CLI with args and returns the exit status. Everything
+// it writes, to stdout and to stderr, in every format, goes through a
+// safetext.Writer: a control character or a bidirectional control from a
+// referral, a rule pack or a file name reaches the terminal escaped.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	out, errOut := safetext.NewWriter(stdout), safetext.NewWriter(stderr)
+	defer func() {
+		_ = out.Flush()
+		_ = errOut.Flush()
+	}()
+	return execute(args, stdin, out, errOut)
+}
+
+// rawWriter returns the writer under run's escaping writer, for output
+// that must reach a terminal as it is: a progress bar Pathway draws itself
+// with terminal codes, and the check that stderr is a terminal.
+func rawWriter(w io.Writer) io.Writer {
+	if u, ok := w.(interface{ Unwrap() io.Writer }); ok {
+		return u.Unwrap()
+	}
+	return w
+}
+
+func execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRoot()
 	root.SetArgs(args)
 	root.SetIn(stdin)

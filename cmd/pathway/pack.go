@@ -28,7 +28,7 @@ func loadPack(dir string, stderr io.Writer) (*pathway.Pack, error) {
 	}
 	info, err := os.Stat(dir)
 	if err != nil || !info.IsDir() {
-		return nil, usageErr("cannot read the rule pack folder %s: it does not exist or is not a folder", dir)
+		return nil, usageErr("cannot read the rule pack folder %s: it does not exist or is not a folder; name a folder that holds pack.yaml, or folders that do", dir)
 	}
 	p, err := pathway.LoadDir(dir)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/saferpath/pathway"
+	"github.com/saferpath/pathway/internal/safetext"
 	"github.com/saferpath/pathway/referral"
 	"github.com/saferpath/pathway/safeguarding"
 )
@@ -44,10 +45,13 @@ date of birth or contact details, not even inside free text; the victim link
 worker never sees the contact details of the person referred; the
 commissioner sees no personal data at all.
 
+FILE must be a regular file of at most 4 MiB, and standard input may hold
+at most 4 MiB: a folder, a device or a named pipe is refused at once.
+
 Exit status: 0 the view was printed; 1 the referral is invalid (its problems
 are listed and no view is printed); 2 a usage error, an unknown role, a file
-that cannot be read or is not JSON or YAML, a broken rule pack, or no pack
-version in force on the date.`,
+that cannot be read (a folder, a device, a named pipe, over 4 MiB) or is not
+JSON or YAML, a broken rule pack, or no pack version in force on the date.`,
 		Example: `  pathway redact --role provider examples/referrals/hr-several-victims-children.json
   pathway redact --role commissioner - < referral.yaml`,
 		Args: cobra.ExactArgs(1),
@@ -95,11 +99,11 @@ func runRedact(cmd *cobra.Command, o redactOptions, name string) error {
 	}
 	data, err := readInput(cmd.InOrStdin(), name)
 	if err != nil {
-		return usageErr("cannot read %s: %s", name, ioReason(err))
+		return usageErr("cannot read %s: %s", shown(name), ioReason(err))
 	}
 	r, problems := referral.Read(name, data)
 	if r == nil {
-		fmt.Fprintf(stderr, "pathway: %s is not a JSON or YAML document:\n", name)
+		fmt.Fprintf(stderr, "pathway: %s is not a JSON or YAML document:\n", safetext.String(name))
 		_ = problems.WriteCompact(stderr)
 		return exitCode(2)
 	}
@@ -113,7 +117,7 @@ func runRedact(cmd *cobra.Command, o redactOptions, name string) error {
 	// Validate again with the version's own score ranges.
 	r, problems = referral.Read(name, data, referral.WithScoreRanges(v.Safeguarding.ScoreRanges()))
 	if problems.HasErrors() {
-		fmt.Fprintf(stderr, "pathway: %s is not a valid referral, so no view is printed; its problems:\n", name)
+		fmt.Fprintf(stderr, "pathway: %s is not a valid referral, so no view is printed; its problems:\n", safetext.String(name))
 		_ = problems.WriteCompact(stderr)
 		return exitCode(1)
 	}

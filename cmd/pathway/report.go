@@ -260,6 +260,7 @@ func (s *seekableProgress) Seek(off int64, whence int) (int64, error) {
 }
 
 func progress(file *os.File, stderr io.Writer) *progressbar.ProgressBar {
+	stderr = rawWriter(stderr)
 	errFile, ok := stderr.(*os.File)
 	if !ok {
 		return nil

@@ -30,17 +30,17 @@ func TestTestCommand(t *testing.T) {
 		lastLine   string
 		goldenFile string
 	}{
-		{name: "the kent suite passes with full coverage", args: []string{"test", "--coverage", "--min-coverage", "100", "../../scenarios/kent"},
+		{name: "the kent suite passes with full coverage", args: []string{"test", "--root", "../..", "--coverage", "--min-coverage", "100", "../../scenarios/kent"},
 			code: 0, stdout: []string{"Rule coverage: 35 of 35 rules seen both to pass and to fail (100.0%)."}, lastLine: "127 passed, 0 failed"},
-		{name: "failures are listed with file:line", args: []string{"test", "../../scenario/testdata/failing/cases.yaml"},
+		{name: "failures are listed with file:line", args: []string{"test", "--root", "../..", "../../scenario/testdata/failing/cases.yaml"},
 			code: 1, lastLine: "1 passed, 4 failed", goldenFile: "failing.golden"},
-		{name: "coverage below the minimum fails", args: []string{"test", "--min-coverage", "50", "../../scenarios/kent/versions.yaml"},
+		{name: "coverage below the minimum fails", args: []string{"test", "--root", "../..", "--min-coverage", "50", "../../scenarios/kent/versions.yaml"},
 			code: 1, stderr: []string{"below --min-coverage 50%"}, lastLine: "8 passed, 0 failed"},
-		{name: "broken scenario files exit 2 with every problem", args: []string{"test", "../../scenario/testdata/broken/ids.yaml", "../../scenario/testdata/broken/keys.yaml"},
+		{name: "broken scenario files exit 2 with every problem", args: []string{"test", "--root", "../..", "../../scenario/testdata/broken/ids.yaml", "../../scenario/testdata/broken/keys.yaml"},
 			code: 2, stderr: []string{"ids.yaml line 6, column 16", "keys.yaml line 1, column 7", `Did you mean "kent"?`, "no case was run"}},
 		{name: "a missing file is a usage error", args: []string{"test", "no-such.yaml"}, code: 2, stderr: []string{"no such file or folder"}},
 		{name: "a bad --min-coverage", args: []string{"test", "--min-coverage", "101", "x.yaml"}, code: 2},
-		{name: "a draft pack with --rules", args: []string{"test", "--rules", "../../impact/testdata/stricter", "../../scenarios/kent/eligibility-2022-08.yaml"},
+		{name: "a draft pack with --rules", args: []string{"test", "--root", "../..", "--rules", "../../impact/testdata/stricter", "../../scenarios/kent/eligibility-2022-08.yaml"},
 			code: 1, stdout: []string{"FAIL ../../scenarios/kent/eligibility-2022-08.yaml:", "manageable mental health"}},
 	}
 	for _, tt := range tests {
@@ -65,7 +65,7 @@ func TestTestCommand(t *testing.T) {
 }
 
 func TestTestCommandJSON(t *testing.T) {
-	code, stdout, _ := runPathway(t, "", "test", "--format", "json", "--coverage", "../../scenario/testdata/failing/cases.yaml")
+	code, stdout, _ := runPathway(t, "", "test", "--root", "../..", "--format", "json", "--coverage", "../../scenario/testdata/failing/cases.yaml")
 	assert.Equal(t, 1, code)
 	var rep struct {
 		Passed, Failed int
@@ -141,15 +141,16 @@ func TestImpactCommand(t *testing.T) {
 		"--format", "json", "../../examples/referrals/hr-eligible.json", moved, "../../examples/referrals/cobi-eligible.json")
 	require.Equal(t, 0, code, stderr)
 	// Only the referral with manageable mental health moves.
-	assert.JSONEq(t, `{"total": 3, "changed": 1, "transitions": [
+	assert.JSONEq(t, `{"total": 3, "changed": 1, "invalid": 0, "invalidEntries": [], "transitions": [
 		{"from": "eligible", "to": "ineligible", "count": 1, "referrals": ["KR-TEST-1"]}]}`, stdout)
 
 	jsonl := filepath.Join(t.TempDir(), "corpus.jsonl")
 	require.NoError(t, os.WriteFile(jsonl, append(append(data, '\n'), []byte("not a referral\n")...), 0o644))
 	code, stdout, _ = runPathway(t, "", "impact", "--from", "../../impact/testdata/current", "--to", "../../impact/testdata/stricter", jsonl)
-	assert.Equal(t, 0, code)
+	assert.Equal(t, 1, code, "a line that is not a referral makes the run exit 1")
 	assert.Contains(t, stdout, "2 referral(s) assessed under both packs; 1 would change.")
 	assert.Contains(t, stdout, "eligible → ineligible: 1\n  KR-TEST-1\n")
+	assert.Contains(t, stdout, "Not referrals: 1\n  "+jsonl+":2: Not a referral [not-a-referral]\n")
 
 	code, _, _ = runPathway(t, "", "impact", "--to", "../../impact/testdata/stricter", "x.json")
 	assert.Equal(t, 2, code, "--from is required")

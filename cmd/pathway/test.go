@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -19,15 +20,15 @@ func init() {
 }
 
 type testOptions struct {
-	rules, format string
-	coverage      bool
-	minCoverage   float64
+	rules, format, root string
+	coverage            bool
+	minCoverage         float64
 }
 
 func newTestCmd() *cobra.Command {
 	var o testOptions
 	cmd := &cobra.Command{
-		Use:   "test [--rules DIR] [--coverage] [--min-coverage N] [--format text|json] FILE|DIR...",
+		Use:   "test [--rules DIR] [--root DIR] [--coverage] [--min-coverage N] [--format text|json] FILE|DIR...",
 		Short: "Run scenario files: expected decisions, rules, programmes and actions",
 		Long: `Test runs scenario files (for a folder, every .yaml file under it). Each case
 assesses a referral and compares the decision, the failed and unknown rules,
@@ -37,6 +38,15 @@ what was expected and what came; the run ends with the line "N passed, N failed"
 
 With --rules, the pack in DIR serves every scenario file that names a pack by
 name (pack: kent) or names none: run a suite against a draft of the rules.
+
+Scenario files may name referral files and pack folders only inside a root
+folder, and never above it, symbolic links included: the current folder when
+it holds the scenario files named, otherwise the folder named (or the folder
+of the file named). --root DIR sets the root: it must hold every FILE|DIR.
+A name that climbs out of the root is a problem at its line (code
+referral-outside or pack-outside), and the file it names is not read.
+Referral files are read only when they are regular files of at most 4 MiB,
+and a file that is not a referral is reported without quoting it.
 
 --coverage prints, for every criterion, exclusion, programme condition and
 action trigger of every version, how often the cases saw it pass, fail and be
@@ -54,6 +64,8 @@ packs with problems (every problem is listed, at file:line:col).`,
 	cmd.Flags().BoolVar(&o.coverage, "coverage", false, "report which rules the cases saw pass, fail and be unknown")
 	cmd.Flags().Float64Var(&o.minCoverage, "min-coverage", 0, "fail when fewer than this percentage of rules are covered (0 to 100)")
 	cmd.Flags().StringVar(&o.format, "format", "text", "output: text or json")
+	cmd.Flags().StringVar(&o.root, "root", "", "the folder scenario files may name files and pack folders in (default: the current folder when it holds them, else the folder named)")
+	_ = cmd.MarkFlagDirname("root")
 	return cmd
 }
 
@@ -91,34 +103,23 @@ func runTest(cmd *cobra.Command, o testOptions, args []string) error {
 		}
 		opts = append(opts, scenario.WithPack(pack))
 	}
-	hostFS, err := newHostFS()
+	groups, err := scenarioRoots(o.root, args)
 	if err != nil {
-		return usageErr("%v", err)
+		return err
 	}
-	opts = append(opts, scenario.DisplayAs(hostFS.display))
-	var names []string
-	for _, arg := range args {
-		name, err := hostFS.name(arg)
+	var files []*scenario.File
+	var problems diag.List
+	for _, g := range groups {
+		loaded, errs, err := g.load(opts)
 		if err != nil {
-			return usageErr("%s: %v", arg, err)
+			return err
 		}
-		found, err := scenario.Find(hostFS.fsys, name)
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return usageErr("%s: no such file or folder", arg)
-			}
-			return usageErr("%s: %s", arg, ioReason(err))
-		}
-		if len(found) == 0 {
-			return usageErr("%s: the folder holds no scenario files (.yaml)", arg)
-		}
-		names = append(names, found...)
+		files = append(files, loaded...)
+		problems = append(problems, errs...)
 	}
-	files, err := scenario.LoadAll(hostFS.fsys, names, opts...)
-	if err != nil {
-		l := diag.From(err)
-		_ = l.Text(stderr)
-		fmt.Fprintf(stderr, "\npathway: %d problem(s) in the scenario files; no case was run\n", len(l))
+	if len(problems) > 0 {
+		_ = problems.Text(stderr)
+		fmt.Fprintf(stderr, "\npathway: %d problem(s) in the scenario files; no case was run\n", len(problems))
 		return exitCode(2)
 	}
 	var cov *scenario.Coverage
@@ -175,43 +176,119 @@ func runTest(cmd *cobra.Command, o testOptions, args []string) error {
 	return nil
 }
 
-// hostFS is the host's file system as an fs.FS rooted at the volume of the
-// working folder, so that scenario files can name referral files and packs
-// anywhere relative to themselves (../../examples), and messages name files
-// as they were typed, relative to the working folder.
-type hostFS struct {
-	fsys fs.FS
-	root string // the volume's root, with its separator
-	cwd  string
+// scenarioRoot is a folder that scenario files are read from: no referral
+// file or pack folder they name is read from outside it. It is opened with
+// os.OpenRoot, so that symbolic links cannot lead outside it either.
+type scenarioRoot struct {
+	dir   string   // absolute
+	cwd   string   // the working folder, for naming files as typed
+	names []string // the arguments, as names inside dir
+	args  []string // the arguments as typed
 }
 
-func newHostFS() (*hostFS, error) {
+// scenarioRoots works out the root of each argument: --root when it is
+// given (it must hold every argument); else the working folder when it
+// holds the argument; else the folder the argument names (or the folder of
+// the file it names). Arguments with the same root are loaded together.
+func scenarioRoots(rootFlag string, args []string) ([]*scenarioRoot, error) {
 	cwd, err := os.Getwd()
 	if err != nil {
-		return nil, fmt.Errorf("cannot find the working folder: %w", err)
+		return nil, usageErr("cannot find the working folder: %v", err)
 	}
-	root := filepath.VolumeName(cwd) + string(filepath.Separator)
-	return &hostFS{fsys: os.DirFS(root), root: root, cwd: cwd}, nil
+	fixed := ""
+	if rootFlag != "" {
+		info, err := os.Stat(rootFlag)
+		if err != nil || !info.IsDir() {
+			return nil, usageErr("--root %s: it does not exist or is not a folder; name the folder that holds the scenario files and everything they name", rootFlag)
+		}
+		if fixed, err = filepath.Abs(rootFlag); err != nil {
+			return nil, usageErr("--root %s: %v", rootFlag, err)
+		}
+	}
+	var groups []*scenarioRoot
+	byDir := map[string]*scenarioRoot{}
+	for _, arg := range args {
+		abs, err := filepath.Abs(arg)
+		if err != nil {
+			return nil, usageErr("%s: %v", arg, err)
+		}
+		info, err := os.Stat(abs)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, usageErr("%s: no such file or folder", arg)
+			}
+			return nil, usageErr("%s: %s", arg, ioReason(err))
+		}
+		dir := fixed
+		switch {
+		case fixed != "":
+			if !inside(fixed, abs) {
+				return nil, usageErr("%s is outside --root %s: name scenario files inside it, or widen it", arg, rootFlag)
+			}
+		case inside(cwd, abs):
+			dir = cwd
+		case info.IsDir():
+			dir = abs
+		default:
+			dir = filepath.Dir(abs)
+		}
+		rel, err := filepath.Rel(dir, abs)
+		if err != nil {
+			return nil, usageErr("%s: %v", arg, err)
+		}
+		g := byDir[dir]
+		if g == nil {
+			g = &scenarioRoot{dir: dir, cwd: cwd}
+			byDir[dir] = g
+			groups = append(groups, g)
+		}
+		g.names = append(g.names, filepath.ToSlash(rel))
+		g.args = append(g.args, arg)
+	}
+	return groups, nil
 }
 
-// name turns a path as typed into a name in fsys.
-func (h *hostFS) name(p string) (string, error) {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return "", err
-	}
-	rel, err := filepath.Rel(h.root, abs)
-	if err != nil {
-		return "", err
-	}
-	return filepath.ToSlash(rel), nil
+// inside reports whether path is dir or lies under it, by name.
+func inside(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
-// display turns a name in fsys back into a path relative to the working
-// folder, or an absolute one when that is shorter to read.
-func (h *hostFS) display(name string) string {
-	abs := filepath.Join(h.root, filepath.FromSlash(name))
-	if rel, err := filepath.Rel(h.cwd, abs); err == nil {
+// load finds and loads the scenario files of the root. Problems in them
+// are returned as a list; an error is a usage error.
+func (g *scenarioRoot) load(opts []scenario.Option) ([]*scenario.File, diag.List, error) {
+	root, err := os.OpenRoot(g.dir)
+	if err != nil {
+		return nil, nil, usageErr("cannot open the folder %s: %s", g.display("."), ioReason(err))
+	}
+	defer root.Close()
+	fsys := root.FS()
+	var names []string
+	for i, name := range g.names {
+		found, err := scenario.Find(fsys, name)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, nil, usageErr("%s: no such file or folder inside %s", g.args[i], g.display("."))
+			}
+			return nil, nil, usageErr("%s: %s", g.args[i], ioReason(err))
+		}
+		if len(found) == 0 {
+			return nil, nil, usageErr("%s: the folder holds no scenario files (.yaml)", g.args[i])
+		}
+		names = append(names, found...)
+	}
+	files, err := scenario.LoadAll(fsys, names, append(opts, scenario.DisplayAs(g.display))...)
+	if err != nil {
+		return nil, diag.From(err), nil
+	}
+	return files, nil, nil
+}
+
+// display turns a name inside the root back into a path relative to the
+// working folder, or an absolute one when it is not under it.
+func (g *scenarioRoot) display(name string) string {
+	abs := filepath.Join(g.dir, filepath.FromSlash(name))
+	if rel, err := filepath.Rel(g.cwd, abs); err == nil {
 		return filepath.ToSlash(rel)
 	}
 	return abs

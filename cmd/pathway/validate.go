@@ -2,24 +2,18 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/saferpath/pathway/diag"
+	"github.com/saferpath/pathway/internal/safetext"
 	"github.com/saferpath/pathway/referral"
 )
 
 func init() { commands = append(commands, newValidateCmd) }
-
-// maxReferralSize bounds what validate reads from one file or stdin; the
-// decoder refuses anything larger than this anyway.
-const maxReferralSize = 8 << 20
 
 func newValidateCmd() *cobra.Command {
 	var format string
@@ -37,8 +31,12 @@ once, one line each:
 
 Messages never repeat a personal detail from the referral.
 
+Each FILE must be a regular file of at most 4 MiB, and standard input may
+hold at most 4 MiB: a folder, a device or a named pipe is refused at once.
+
 Exit status: 0 every referral is valid; 1 a referral is invalid; 2 a usage
-error, a file that cannot be read, or a file that is not JSON or YAML.`,
+error, a file that cannot be read (a folder, a device, a named pipe, over 4
+MiB), or a file that is not JSON or YAML.`,
 		Example: `  pathway validate examples/referrals/hr-eligible.json
   pathway validate --format json referrals/*.json`,
 		Args: cobra.MinimumNArgs(1),
@@ -80,7 +78,7 @@ func runValidate(cmd *cobra.Command, format string, args []string) error {
 		}
 		switch v.Status {
 		case "valid":
-			fmt.Fprintf(stdout, "%s: valid\n", name)
+			fmt.Fprintf(stdout, "%s: valid\n", safetext.String(name))
 		case "invalid":
 			for _, d := range v.Problems {
 				fmt.Fprintln(stdout, problemLine(name, d))
@@ -108,11 +106,11 @@ func runValidate(cmd *cobra.Command, format string, args []string) error {
 // validateFile reads and validates one file ("-" is standard input).
 func validateFile(stdin io.Reader, name string) validation {
 	v := validation{File: name, Problems: diag.List{}}
-	data, err := readReferralInput(stdin, name)
+	data, err := readInput(stdin, name)
 	if err != nil {
 		v.Status = "unreadable"
 		v.Problems = diag.List{{Severity: diag.Error, Code: "unreadable", Range: diag.Range{File: name},
-			Summary: "Cannot read the file: " + fileErrReason(err)}}
+			Summary: "Cannot read the file: " + ioReason(err)}}
 		return v
 	}
 	r, problems := referral.Read(name, data)
@@ -135,56 +133,23 @@ func validateFile(stdin io.Reader, name string) validation {
 }
 
 // problemLine renders one problem as FILE:LINE:COL: PATH: message, leaving
-// out what is not known.
+// out what is not known, on one line: line breaks in the file's name, the
+// path and the summary are escaped.
 func problemLine(name string, d *diag.Diagnostic) string {
 	var b strings.Builder
-	b.WriteString(name)
+	b.WriteString(safetext.String(name))
 	if !d.Range.Start.IsZero() {
 		fmt.Fprintf(&b, ":%d:%d", d.Range.Start.Line, d.Range.Start.Column)
 	}
 	b.WriteString(": ")
 	if d.Path != "" {
-		b.WriteString(d.Path)
+		b.WriteString(safetext.String(d.Path))
 		b.WriteString(": ")
 	}
-	b.WriteString(d.Summary)
+	b.WriteString(safetext.String(d.Summary))
 	if d.Detail != "" {
 		b.WriteString(". ")
 		b.WriteString(strings.ReplaceAll(d.Detail, "\n", " "))
 	}
 	return b.String()
-}
-
-// readReferralInput reads a named file, or standard input for "-", up to
-// maxReferralSize bytes.
-func readReferralInput(stdin io.Reader, name string) ([]byte, error) {
-	var r io.Reader = stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		if st, err := f.Stat(); err == nil && st.IsDir() {
-			return nil, errors.New("it is a directory")
-		}
-		r = f
-	}
-	data, err := io.ReadAll(io.LimitReader(r, maxReferralSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxReferralSize {
-		return nil, fmt.Errorf("it is larger than %d MiB", maxReferralSize>>20)
-	}
-	return data, nil
-}
-
-// fileErrReason is a file error's reason without Go's operation prefix.
-func fileErrReason(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }

@@ -45,7 +45,7 @@ func TestValidateCommand(t *testing.T) {
 		{name: "json format", args: []string{"validate", "--format", "json", ex + "invalid-spo-unanswered.json", ex + "hr-eligible.json"}, code: 1, golden: "validate/json.golden"},
 		{name: "standard input", args: []string{"validate", "-"}, stdin: `{"id": "X"}`, code: 1, golden: "validate/stdin.golden"},
 		{name: "missing file", args: []string{"validate", "testdata/validate/no-such-file.json"}, code: 2, stderr: "no-such-file.json: Cannot read the file: no such file or directory"},
-		{name: "directory", args: []string{"validate", "testdata"}, code: 2, stderr: "testdata: Cannot read the file: it is a directory"},
+		{name: "directory", args: []string{"validate", "testdata"}, code: 2, stderr: "testdata: Cannot read the file: it is a folder, not a regular file; name a JSON or YAML referral file, or - for standard input"},
 		{name: "not JSON", args: []string{"validate", "testdata/validate/not-json.json"}, code: 2, stderr: "not-json.json:2:1: "},
 		{name: "several documents", args: []string{"validate", "testdata/validate/two-documents.yaml"}, code: 2, stderr: "more than one document"},
 		{name: "unreadable wins over invalid", args: []string{"validate", ex + "invalid-bad-email.json", "testdata/validate/not-json.json"}, code: 2},
