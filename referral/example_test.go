@@ -57,7 +57,7 @@ victims:
 	// referral.yaml:3:11: dateSent: error: Not a real date in the form YYYY-MM-DD [bad-date]
 	// referral.yaml:4:83: referrer.email: error: Not a valid email address [bad-email]
 	// referral.yaml:5:10: subject.subjectToSPO: error: Whether the person is subject to a Stalking Protection Order is not answered [spo-unanswered]
-	// referral.yaml:5:34: subject.mentalHelth: error: Unknown key "mentalHelth" [unknown-key]
+	// referral.yaml:5:34: subject: error: Unknown key [unknown-key]
 	// referral.yaml:8:5: victims[0].reasonNotKnown: error: Why the victim is not known to a support service is missing [reason-not-known-required]
 }
 

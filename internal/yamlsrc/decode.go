@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/saferpath/pathway/diag"
 	"go.yaml.in/yaml/v4"
@@ -570,8 +569,9 @@ func (d *decoder) pairs(n *yaml.Node, path string, fn func(name string, k, v *ya
 			}
 		}
 		if first != nil {
-			d.add(k, "duplicate-key", fmt.Sprintf("Duplicate key %s", quoteName(name)),
-				fmt.Sprintf("The key %s is given twice in the same place; it was first given on line %d. Remove one of them.", quoteName(name), first.Line), p)
+			// The key is not repeated: a key is input, and may be personal.
+			d.add(k, "duplicate-key", "A key is given twice",
+				fmt.Sprintf("This key is given twice in the same place; it was first given on line %d. Remove one of them.", first.Line), path)
 			continue
 		}
 		d.pos[p] = Position{Key: k, Value: val}
@@ -579,14 +579,6 @@ func (d *decoder) pairs(n *yaml.Node, path string, fn func(name string, k, v *ya
 	}
 }
 
-// quoteName quotes a key for a message, shortening a long one.
-func quoteName(s string) string {
-	if utf8.RuneCountInString(s) > 40 {
-		r := []rune(s)
-		s = string(r[:37]) + "..."
-	}
-	return strconv.Quote(s)
-}
 
 // structValue decodes mapping n into struct v.
 func (d *decoder) structValue(n *yaml.Node, path string, v reflect.Value, depth int) {
@@ -602,7 +594,7 @@ func (d *decoder) structValue(n *yaml.Node, path string, v reflect.Value, depth 
 			return
 		}
 		if !ok {
-			detail := fmt.Sprintf("There is no key %s here.", quoteName(name))
+			detail := "There is no such key here."
 			if dym := diag.DidYouMean(name, info.names); dym != "" {
 				detail += dym
 			} else if len(info.names) <= 20 {
@@ -610,7 +602,7 @@ func (d *decoder) structValue(n *yaml.Node, path string, v reflect.Value, depth 
 			} else {
 				detail += " Check the spelling against the documentation."
 			}
-			d.add(k, "unknown-key", fmt.Sprintf("Unknown key %s", quoteName(name)), detail, p)
+			d.add(k, "unknown-key", "Unknown key", detail, path)
 			delete(d.pos, p)
 			return
 		}

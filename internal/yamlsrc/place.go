@@ -15,7 +15,11 @@ func Place(f *File, pos Positions, decoded diag.List, validation error) diag.Lis
 	out := append(diag.List(nil), decoded...)
 	bad := make(map[string]bool, len(decoded))
 	for _, d := range decoded {
-		bad[d.Path] = true
+		// A key that should not be there, or is there twice, is placed in
+		// its group; it says nothing about the group's other answers.
+		if d.Code != "unknown-key" && d.Code != "duplicate-key" {
+			bad[d.Path] = true
+		}
 	}
 	for _, d := range diag.From(validation) {
 		if coveredBy(d.Path, bad) {
