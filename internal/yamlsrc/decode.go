@@ -579,7 +579,6 @@ func (d *decoder) pairs(n *yaml.Node, path string, fn func(name string, k, v *ya
 	}
 }
 
-
 // structValue decodes mapping n into struct v.
 func (d *decoder) structValue(n *yaml.Node, path string, v reflect.Value, depth int) {
 	if n.Kind != yaml.MappingNode {
