@@ -46,6 +46,8 @@ func TestAttackNonRegularReferrals(t *testing.T) {
 		{name: "validate", args: []string{"validate"}},
 		{name: "redact", args: []string{"redact", "--role", "provider"}},
 		{name: "impact", args: []string{"impact", "--from", "../../impact/testdata/current", "--to", "../../impact/testdata/stricter"}},
+		{name: "report", args: []string{"report", "--period", "2023/24"}},
+		{name: "capacity", args: []string{"capacity"}},
 	}
 	for _, in := range inputs {
 		for _, c := range commands {

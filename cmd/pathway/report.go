@@ -227,9 +227,11 @@ func openEvents(cmd *cobra.Command, name string) (in io.Reader, done func(), err
 	if name == "-" {
 		return cmd.InOrStdin(), func() {}, nil
 	}
-	file, err := os.Open(name)
+	// A folder, a device or a named pipe is refused at once; the log is
+	// read line by line, each line bounded (see package outcomes).
+	file, _, err := openRegular(name, "a case event log: a JSON Lines or CSV file, or - for standard input")
 	if err != nil {
-		return nil, nil, usageErr("cannot read the event log %s: %s", name, ioReason(err))
+		return nil, nil, usageErr("cannot read the event log %s: %s", shown(name), ioReason(err))
 	}
 	bar := progress(file, cmd.ErrOrStderr())
 	if bar == nil {
