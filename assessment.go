@@ -71,7 +71,7 @@ type Offer struct {
 }
 
 // Assessment is the result of assessing one referral. It marshals to the
-// assessment JSON that partner systems read (wire format: DESIGN §3), with
+// assessment JSON that partner systems read (wire format: docs/assessment.md), with
 // these additions, each of which a reader of §3 may ignore:
 //
 //   - rules also lists each programme's condition, with kind "programme"

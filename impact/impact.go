@@ -19,7 +19,7 @@ import (
 	"github.com/saferpath/pathway/referral"
 )
 
-// Report is the impact of a change on a corpus (JSON: DESIGN §8, with
+// Report is the impact of a change on a corpus (JSON: docs/cli.md, with
 // invalid and invalidEntries added).
 type Report struct {
 	// Total is the number of referrals assessed, the invalid entries

@@ -11,7 +11,7 @@ import (
 )
 
 // Action is a victim-safety action for the partnership to take. It
-// marshals to the assessment's "actions" items (wire format: DESIGN §3).
+// marshals to the assessment's "actions" items (wire format: docs/assessment.md).
 type Action struct {
 	// ID is the trigger's id, or EstablishPrefix and the trigger's id for
 	// an action that establishes missing answers.

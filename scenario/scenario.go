@@ -1,7 +1,7 @@
 // Package scenario reads testers' scenario files, runs them against a rule
 // pack, and measures how much of the pack they exercise.
 //
-// A scenario file (DESIGN §6) names a pack and lists cases. Each case takes a
+// A scenario file (docs/scenarios.md) names a pack and lists cases. Each case takes a
 // referral (a file, relative to the scenario file, or written inline), may
 // override answers by JSON path with `set`, may assess it as on another date
 // with `at`, and says what it expects:

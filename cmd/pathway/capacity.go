@@ -140,7 +140,7 @@ func runCapacity(cmd *cobra.Command, pack *pathway.Pack, name string, on referra
 	return nil
 }
 
-// capacityJSON is the capacity JSON contract (DESIGN.md §8).
+// capacityJSON is the capacity JSON contract (docs/cli.md).
 type capacityJSON struct {
 	On         referral.Date           `json:"on"`
 	Programmes []capacityProgrammeJSON `json:"programmes"`

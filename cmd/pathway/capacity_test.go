@@ -53,7 +53,7 @@ func TestCapacityCommand(t *testing.T) {
 	}
 }
 
-// TestCapacityJSONContract checks the JSON against DESIGN.md §8: on, and
+// TestCapacityJSONContract checks the JSON against docs/cli.md: on, and
 // for each programme id, places, used, free and waiting, with groups for
 // group programmes only.
 func TestCapacityJSONContract(t *testing.T) {

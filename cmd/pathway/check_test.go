@@ -45,7 +45,7 @@ func TestCheckCommand(t *testing.T) {
 
 func itoa(n int) string { return string(rune('0' + n)) }
 
-// TestCheckJSONContract checks the assessment JSON against DESIGN §3: the
+// TestCheckJSONContract checks the assessment JSON against docs/assessment.md: the
 // fields partner systems read, with their types.
 func TestCheckJSONContract(t *testing.T) {
 	code, stdout, _ := runCLI(t, "", "check", "../../examples/referrals/hr-eligible.json")
