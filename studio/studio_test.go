@@ -501,7 +501,9 @@ func TestSave(t *testing.T) {
 				return map[string]string{elig: edit(t, f, elig, `"none", "managed", "manageable"]`, `"none", "manged", "manageable"]`)[elig]}
 			}},
 		{name: "a file the version did not have", status: 200, message: "Saved.",
-			setup: func(t *testing.T, dir string) { require.NoError(t, os.Remove(filepath.Join(dir, "2021-09", "outcomes.yaml"))) },
+			setup: func(t *testing.T, dir string) {
+				require.NoError(t, os.Remove(filepath.Join(dir, "2021-09", "outcomes.yaml")))
+			},
 			files: func(t *testing.T, r *running, f map[string]string) map[string]string {
 				return map[string]string{"2021-09/outcomes.yaml": "metrics: []\n"}
 			}},

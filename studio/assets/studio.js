@@ -108,6 +108,7 @@
         'Ctrl-S': function () { save(); },
         'Cmd-S': function () { save(); }
       },
+      inputStyle: 'contenteditable',
       screenReaderLabel: 'Rule file'
     });
     cm.on('changes', function () {
