@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -128,7 +128,16 @@ func (p *page) waitFor(t *testing.T, what, expr string) {
 	t.Helper()
 	_, err := chromedp.Run(p.ctx, chromedp.Poll[chromedp.Void](expr,
 		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(90*time.Second)))
-	require.NoError(t, err, "waiting for %s", what)
+	if err != nil {
+		status, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.getElementById("status").textContent`))
+		require.NoError(t, err, "waiting for %s; the page says: %s", what, status)
+	}
+}
+
+// settle waits until no check is waiting or under way.
+func (p *page) settle(t *testing.T) {
+	t.Helper()
+	p.waitFor(t, "the checks to end", `!document.body.hasAttribute("data-checking")`)
 }
 
 // text is the text of the element sel; the test fails at once when the
@@ -283,7 +292,7 @@ func TestStudioInTheBrowser(t *testing.T) {
 		assert.Contains(t, impact, "Ineligible → Eligible: 1 referral")
 		assert.Contains(t, impact, "KR-2024-0050")
 		assert.Contains(t, impact, "Moved by: Likely to be subject to an order within 12 weeks (order-likely-within-12-weeks)")
-		assert.Contains(t, impact, "Programmes now offered: da-groupwork, healthy-relationships.")
+		assert.Contains(t, impact, "Programmes now offered: DA Groupwork, Healthy Relationships.")
 		assert.Equal(t, "(1)", p.text(t, "#count-impact"))
 		p.screenshot(t, "1280-impact")
 		p.axe(t, "the effect on referrals shown")
@@ -328,6 +337,7 @@ func TestStudioInTheBrowser(t *testing.T) {
 	})
 
 	t.Run("saving writes the file", func(t *testing.T) {
+		p.settle(t)
 		assert.Contains(t, p.text(t, "#save"), "Save 1 changed file")
 		p.run(t, click("#save"))
 		p.waitFor(t, "the save", `document.getElementById("status").textContent.indexOf("Saved.") === 0`)
@@ -366,6 +376,7 @@ func TestStudioWorkInProgressInTheBrowser(t *testing.T) {
 	assert.Equal(t, "programmes.yaml (version 2021-09)", p.text(t, "#current-file"))
 	p.selectInEditor(t, "intervention for stalking")
 	p.typeText(t, "intervention for stalking behaviour")
+	p.settle(t)
 	p.run(t, click("#save"))
 	p.waitFor(t, "the save", `document.getElementById("status").textContent.indexOf("Saved.") === 0`)
 	assert.Equal(t, "Saved. The rules have 1 problem(s): they cannot be used until these are fixed.", p.text(t, "#status"))

@@ -180,7 +180,7 @@
     state.pack.versions.forEach(function (v) {
       var items = v.files.map(function (f) {
         var badge = el('span', { class: 'badge', 'data-badge': f.path, hidden: '' });
-        var changed = el('span', { class: 'changed', hidden: '' }, [el('span', { 'aria-hidden': 'true', text: '●' }), el('span', { class: 'visually-hidden', text: ' changed, not saved' })]);
+        var changed = el('span', { class: 'changed', hidden: '' }, ['not saved']);
         var button = el('button', { type: 'button', class: 'file', 'data-path': f.path, onclick: function () { openFile(f.path); } }, [
           el('span', { class: 'name', text: f.name }), changed, badge
         ]);
@@ -212,6 +212,8 @@
   }
 
   function scheduleCheck() {
+    // data-checking marks a check waiting or under way, for the tests.
+    document.body.setAttribute('data-checking', 'true');
     clearTimeout(state.timer);
     state.timer = setTimeout(check, CHECK_DELAY);
   }
@@ -299,6 +301,8 @@
     return t && t !== id ? t + ' (' + id + ')' : id;
   }
 
+  function titleOf(id) { return state.titles[id] || id; }
+
   function ids(list) { return list && list.length ? list.map(rule).join(', ') : 'none'; }
 
   var fieldNames = {
@@ -323,10 +327,15 @@
       panel.appendChild(el('ul', { class: 'scenarios failed' }, failed.map(function (r) {
         var details = (r.mismatches || []).map(function (m) {
           if (m.field === 'decision') return el('li', { text: 'Decision: expected ' + m.expected[0] + ', got ' + m.got[0] + '.' });
-          var extra = [];
-          if (m.missing && m.missing.length) extra.push('missing: ' + ids(m.missing));
-          if (m.unexpected && m.unexpected.length) extra.push('not expected: ' + ids(m.unexpected));
-          return el('li', { text: (fieldNames[m.field] || m.field) + ': expected ' + ids(m.expected) + '; got ' + ids(m.got) + (extra.length ? ' (' + extra.join('; ') + ')' : '') + '.' });
+          // Name what differs; the whole lists only when they overlap.
+          var parts = [];
+          var overlap = m.got.some(function (x) { return m.expected.indexOf(x) >= 0; });
+          if (!overlap) parts.push('expected ' + ids(m.expected) + ', got ' + ids(m.got));
+          else {
+            if (m.missing && m.missing.length) parts.push('missing ' + ids(m.missing));
+            if (m.unexpected && m.unexpected.length) parts.push('not expected ' + ids(m.unexpected));
+          }
+          return el('li', { text: (fieldNames[m.field] || m.field) + ': ' + parts.join('; ') + '.' });
         });
         if (r.error) details.unshift(el('li', { text: 'Could not be assessed: ' + r.error }));
         if (r.invalid && r.invalid.length) details.push(el('li', { text: 'The referral is invalid; answers with problems: ' + r.invalid.join(', ') + '.' }));
@@ -379,7 +388,7 @@
           ['Programmes now offered', m.programmesAdded], ['Programmes no longer offered', m.programmesRemoved],
           ['Safety actions added', m.actionsAdded], ['Safety actions no longer needed', m.actionsRemoved]
         ];
-        lists.forEach(function (l) { if (l[1] && l[1].length) why.push(el('p', { text: l[0] + ': ' + l[1].join(', ') + '.' })); });
+        lists.forEach(function (l) { if (l[1] && l[1].length) why.push(el('p', { text: l[0] + ': ' + l[1].map(titleOf).join(', ') + '.' })); });
         return el('li', null, [el('strong', { class: 'referral-id', text: m.id })].concat(why));
       })));
     });
