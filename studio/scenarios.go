@@ -18,6 +18,7 @@ import (
 // read again for every run, so a scenario file changed on disk counts at
 // once.
 type scenarios struct {
+	root *os.Root
 	fsys fs.FS  // the folder scenario files are read within
 	name string // the scenario file or folder, in fsys
 }
@@ -43,8 +44,11 @@ func openScenarios(root, name string) (*scenarios, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the folder %s: %w", absRoot, cause(err))
 	}
-	s := &scenarios{fsys: r.FS(), name: filepath.ToSlash(rel)}
+	s := &scenarios{root: r, fsys: r.FS(), name: filepath.ToSlash(rel)}
 	found, err := scenario.Find(s.fsys, s.name)
+	if err != nil || len(found) == 0 {
+		r.Close()
+	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("the scenarios %s do not exist", name)

@@ -53,9 +53,9 @@ type Config struct {
 	Log *slog.Logger
 }
 
-// Studio is one studio session: the pack folder, the pack as it was opened
-// (the baseline, kept for the whole session), the corpus and the token. Its
-// methods are safe for concurrent use.
+// Studio is one run of the studio: the pack folder, the pack as it was
+// opened (the baseline, kept until the studio stops), the corpus and the
+// token. Its methods are safe for concurrent use.
 type Studio struct {
 	folder    *folder
 	baseline  *pathway.Pack
@@ -104,13 +104,13 @@ func New(cfg Config) (*Studio, error) {
 	if cfg.Corpus != "" {
 		s.corpus, err = readCorpus(cfg.Corpus)
 		if err != nil {
-			f.close()
+			_ = s.Close()
 			return nil, err
 		}
 	}
 	s.token, err = newToken()
 	if err != nil {
-		f.close()
+		_ = s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -125,7 +125,8 @@ func newToken() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// Token returns the session's token, which every request must carry.
+// Token returns the token made when the studio started, which every
+// request must carry.
 func (s *Studio) Token() string { return s.token }
 
 // PackName is the name of the pack as opened, or the folder's name when it
@@ -140,8 +141,13 @@ func (s *Studio) PackName() string {
 // Problems are the problems of the pack as it was opened.
 func (s *Studio) Problems() diag.List { return s.baseProbs }
 
-// Close releases the pack folder.
-func (s *Studio) Close() error { return s.folder.close() }
+// Close releases the pack folder and the scenarios' folder.
+func (s *Studio) Close() error {
+	if s.scenarios != nil {
+		_ = s.scenarios.root.Close()
+	}
+	return s.folder.close()
+}
 
 // URL is the address to open in a browser for the studio listening on ln,
 // with the token.

@@ -540,6 +540,16 @@ func TestSave(t *testing.T) {
 			files: func(t *testing.T, r *running, f map[string]string) map[string]string {
 				return map[string]string{"2022-08/outcomes.yaml": "metrics: []\n", elig: "changed"}
 			}},
+		{name: "a version folder replaced by a link that leads out", status: 400, message: "cannot be reached inside the pack folder",
+			prepare: func(t *testing.T, r *running) {
+				version := filepath.Join(r.dir, "2021-09")
+				moved := filepath.Join(filepath.Dir(r.dir), "moved-2021-09")
+				require.NoError(t, os.Rename(version, moved))
+				require.NoError(t, os.Symlink(moved, version))
+			},
+			files: func(t *testing.T, r *running, f map[string]string) map[string]string {
+				return map[string]string{"2021-09/eligibility.yaml": "criteria: []\n"}
+			}},
 		{name: "a file changed on disk meanwhile", status: 409, message: "changed on disk since the studio opened it",
 			prepare: func(t *testing.T, r *running) {
 				require.NoError(t, os.WriteFile(filepath.Join(r.dir, "2022-08", "programmes.yaml"), []byte("# someone else\n"), 0o644))

@@ -1,5 +1,5 @@
 // The studio's page: the rule files in an editor, checked as they are typed.
-// Every request carries the session's token in the X-Studio-Token header.
+// Every request carries the studio's token in the X-Studio-Token header.
 (function () {
   'use strict';
 
