@@ -116,6 +116,15 @@
       scheduleCheck();
     });
     cm.on('cursorActivity', showLineProblems);
+    // A long line wraps under its own indentation, so that the shape of the
+    // YAML stays readable.
+    var charWidth = cm.defaultCharWidth(), basePadding = 4;
+    cm.on('renderLine', function (editor, line, elt) {
+      var off = CodeMirror.countColumn(line.text, null, editor.getOption('tabSize')) * charWidth;
+      elt.style.textIndent = '-' + off + 'px';
+      elt.style.paddingLeft = (basePadding + off) + 'px';
+    });
+    cm.refresh();
   }
 
   function openFile(path, line, column) {
