@@ -224,7 +224,7 @@
     // data-checking marks a check waiting or under way, for the tests.
     document.body.setAttribute('data-checking', 'true');
     clearTimeout(state.timer);
-    state.timer = setTimeout(check, CHECK_DELAY);
+    state.timer = setTimeout(function () { state.timer = null; check(); }, CHECK_DELAY);
   }
 
   function check() {
@@ -236,10 +236,11 @@
       if (state.controller !== controller) return;
       state.controller = null;
       showReport(rep);
-      document.body.removeAttribute('data-checking');
+      if (!state.timer) document.body.removeAttribute('data-checking');
     }).catch(function (err) {
       if (err.name === 'AbortError') return;
-      document.body.removeAttribute('data-checking');
+      if (state.controller === controller) state.controller = null;
+      if (!state.timer) document.body.removeAttribute('data-checking');
       setStatus('The rules could not be checked: ' + err.message);
     });
   }
