@@ -142,14 +142,16 @@ func TestImpactCommand(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	// Only the referral with manageable mental health moves.
 	assert.JSONEq(t, `{"total": 3, "changed": 1, "invalid": 0, "invalidEntries": [], "transitions": [
-		{"from": "eligible", "to": "ineligible", "count": 1, "referrals": ["KR-TEST-1"]}]}`, stdout)
+		{"from": "eligible", "to": "ineligible", "count": 1, "referrals": ["KR-TEST-1"],
+		 "movedBy": {"KR-TEST-1": ["mental-health-manageable"]}}],
+		"titles": {"mental-health-manageable": "Mental health is, or can be, managed"}}`, stdout)
 
 	jsonl := filepath.Join(t.TempDir(), "corpus.jsonl")
 	require.NoError(t, os.WriteFile(jsonl, append(append(data, '\n'), []byte("not a referral\n")...), 0o644))
 	code, stdout, _ = runPathway(t, "", "impact", "--from", "../../impact/testdata/current", "--to", "../../impact/testdata/stricter", jsonl)
 	assert.Equal(t, 1, code, "a line that is not a referral makes the run exit 1")
 	assert.Contains(t, stdout, "2 referral(s) assessed under both packs; 1 would change.")
-	assert.Contains(t, stdout, "eligible → ineligible: 1\n  KR-TEST-1\n")
+	assert.Contains(t, stdout, "eligible → ineligible: 1\n  KR-TEST-1: moved by Mental health is, or can be, managed (mental-health-manageable)\n")
 	assert.Contains(t, stdout, "Not referrals: 1\n  "+jsonl+":2: Not a referral [not-a-referral]\n")
 
 	code, _, _ = runPathway(t, "", "impact", "--to", "../../impact/testdata/stricter", "x.json")
