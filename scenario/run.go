@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/saferpath/pathway"
 	"github.com/saferpath/pathway/internal/safetext"
@@ -22,6 +23,8 @@ type Result struct {
 	Err error
 	// Mismatches are the expectations that did not hold.
 	Mismatches []Mismatch
+	// Duration is how long the case took to run.
+	Duration time.Duration
 }
 
 // Passed reports whether every expectation held.
@@ -58,7 +61,9 @@ func (c *Case) Referral() *referral.Referral {
 // Run assesses the case and compares what came with what it expects. It
 // is safe to call concurrently.
 func (c *Case) Run(ctx context.Context) *Result {
+	start := time.Now()
 	res := &Result{Case: c}
+	defer func() { res.Duration = time.Since(start) }()
 	if c.pack == nil || c.referral == nil {
 		res.Err = fmt.Errorf("the case was not loaded")
 		return res

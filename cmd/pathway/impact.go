@@ -61,6 +61,7 @@ broken rule packs.`,
 	cmd.Flags().StringVar(&o.from, "from", "", "the rule pack in force (a folder)")
 	cmd.Flags().StringVar(&o.to, "to", "", "the changed rule pack (a folder)")
 	cmd.Flags().StringVar(&o.format, "format", "text", "output: text or json")
+	completeFlag(cmd, "format", "text\tfor people: each referral with the rules that moved it", "json\tfor systems")
 	_ = cmd.MarkFlagRequired("from")
 	_ = cmd.MarkFlagRequired("to")
 	_ = cmd.MarkFlagDirname("from")
