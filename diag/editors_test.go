@@ -47,7 +47,7 @@ var editorProblems = map[string]diag.List{
 	"a file without a position": {{Severity: diag.Error, Code: "missing-file", Summary: "The version has no eligibility.yaml",
 		Range: diag.Range{File: "rules/draft/2024-01/pack.yaml"}}},
 	"no file, only a path": {{Severity: diag.Error, Code: "mixed-packs", Summary: "Versions name different packs", Path: "name"}},
-	"no code, no file": {{Severity: diag.Error, Summary: "Something went wrong"}},
+	"no code, no file":     {{Severity: diag.Error, Summary: "Something went wrong"}},
 	"odd file names": {
 		{Severity: diag.Error, Code: "syntax", Summary: "The file is not valid JSON or YAML", Range: diag.Range{File: "drafts/my pack #2/2024-01/pack.yaml", Start: diag.Pos{Line: 1, Column: 1}}},
 		{Severity: diag.Error, Code: "syntax", Summary: "The file is not valid JSON or YAML", Range: diag.Range{File: "/srv/packs/kent/2024-01/pack.yaml", Start: diag.Pos{Line: 2, Column: 4}}},
