@@ -103,6 +103,11 @@ type Assessment struct {
 	Rules      []RuleResult `json:"rules"`
 	Programmes []Offer      `json:"programmes"`
 	Actions    []Action     `json:"actions"`
+
+	// version is the pack version that made the assessment, for the
+	// titles of its rules, programmes and actions (TitleOf); nil for an
+	// assessment decoded from JSON.
+	version *Version
 }
 
 // Action is a victim-safety action for the partnership to take: its id,
@@ -157,10 +162,27 @@ func (a *Assessment) WriteText(w io.Writer) error {
 		b.WriteString("\nProblems with the form:\n")
 		for _, d := range a.Problems {
 			where := d.Path
-			if where == "" {
+			switch {
+			case where == "":
 				where = d.Range.String()
+			case !d.Range.Start.IsZero():
+				where += fmt.Sprintf(" (line %d, column %d)", d.Range.Start.Line, d.Range.Start.Column)
 			}
-			fmt.Fprintf(&b, "  - %s: %s\n", e(where), e(d.Summary))
+			head := e(where)
+			if d.Severity == diag.Warning {
+				head = strings.TrimSpace("warning " + head)
+			}
+			if head != "" {
+				head += ": "
+			}
+			fmt.Fprintf(&b, "  - %s%s\n", head, e(d.Summary))
+			// The detail gives the allowed values and the fix, as
+			// pathway validate does.
+			for _, line := range strings.Split(strings.TrimSpace(d.Detail), "\n") {
+				if line = strings.TrimSpace(line); line != "" {
+					fmt.Fprintf(&b, "      %s\n", e(line))
+				}
+			}
 		}
 	}
 	section := func(title, kind string) {
@@ -179,7 +201,7 @@ func (a *Assessment) WriteText(w io.Writer) error {
 			if kind == "exclusion" {
 				mark = map[string]string{"pass": "[ok]  ", "fail": "[applies]", "unknown": "[?]   "}[r.Outcome]
 			}
-			fmt.Fprintf(&b, "  %s %s\n", mark, e(r.Reason))
+			fmt.Fprintf(&b, "  %s %s\n", mark, e(r.explained()))
 			if len(r.Reads) > 0 {
 				var parts []string
 				for _, k := range slices.Sorted(maps.Keys(r.Reads)) {
@@ -229,7 +251,7 @@ func (a *Assessment) WriteText(w io.Writer) error {
 		case 1:
 			due = "within 1 day"
 		}
-		fmt.Fprintf(&b, "  - %s%s: %s (%s, %s)\n", e(x.ID), who, e(x.Text), e(x.Owner), due)
+		fmt.Fprintf(&b, "  - %s%s: %s (%s, %s)\n", e(a.Named(x.ID)), who, e(x.Text), e(x.Owner), due)
 		if len(x.Tell) > 0 {
 			fmt.Fprintf(&b, "      tell: %s\n", e(strings.Join(x.Tell, ", ")))
 		}
@@ -244,19 +266,45 @@ func (a *Assessment) WriteText(w io.Writer) error {
 	return sw.Flush()
 }
 
+// summary says the decision in a sentence or two, naming rules and
+// programmes by their titles, each with its id. Titles may hold commas, so
+// a list of them is joined with semicolons.
 func (a *Assessment) summary() string {
 	switch a.Decision {
 	case Invalid:
 		return "The form cannot be processed until the problems below are corrected. Safeguarding actions are still listed: safety does not wait for a perfect form."
 	case Ineligible:
-		return fmt.Sprintf("Not suitable for referral: %s.", strings.Join(safetext.Strings(a.Failed), ", "))
+		return fmt.Sprintf("Not suitable for referral: %s.", a.namedList(a.Failed))
 	case Incomplete:
-		return fmt.Sprintf("A decision needs more answers: %s.", strings.Join(safetext.Strings(a.Missing), ", "))
+		return fmt.Sprintf("A decision needs more answers: %s. Until they are given, these cannot be decided: %s.",
+			strings.Join(safetext.Strings(a.Missing), ", "), a.namedList(a.Unknown))
 	}
 	if len(a.Programmes) == 0 {
 		return "Suitable for referral, but no programme's conditions hold for it."
 	}
-	return fmt.Sprintf("Suitable for referral. Offered: %s.", strings.Join(safetext.Strings(a.ProgrammeIDs()), ", "))
+	return fmt.Sprintf("Suitable for referral. Offered: %s.", a.namedList(a.ProgrammeIDs()))
+}
+
+// namedList names each id as Named does, escaped, joined with semicolons.
+func (a *Assessment) namedList(ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = safetext.String(a.Named(id))
+	}
+	return strings.Join(out, "; ")
+}
+
+// explained is the rule's reason led by its title and id: "Accepts some
+// responsibility (accepts-responsibility): met. ...". A reason is written
+// "Title: verdict. Because"; one that does not start with the title is
+// given after the title and id.
+func (r RuleResult) explained() string {
+	if r.title != "" {
+		if rest, ok := strings.CutPrefix(r.Reason, r.title+":"); ok {
+			return named(r.title, r.ID) + ":" + rest
+		}
+	}
+	return named(r.title, r.ID) + ": " + r.Reason
 }
 
 func show(v any) string {

@@ -41,22 +41,22 @@ func Example() {
 	// Referral KR-2024-0042: ELIGIBLE
 	// Assessed under kent 2022-08 on 2024-05-14.
 	//
-	// Suitable for referral. Offered: healthy-relationships, da-groupwork.
+	// Suitable for referral. Offered: Healthy Relationships (healthy-relationships); DA Groupwork (da-groupwork).
 	//
 	// Criteria:
-	//   [ok]   Accepts some responsibility: met. The programmes work with people who accept at least some responsibility for their behaviour, even only the need to approach a relationship in a better way.
+	//   [ok]   Accepts some responsibility (accepts-responsibility): met. The programmes work with people who accept at least some responsibility for their behaviour, even only the need to approach a relationship in a better way.
 	//          looked at: subject.acceptsResponsibility = "some"
-	//   [ok]   Substance misuse is, or can be, managed: met. Unmanaged substance misuse stops a person engaging with the sessions; it must be absent, managed or manageable.
+	//   [ok]   Substance misuse is, or can be, managed (substance-misuse-manageable): met. Unmanaged substance misuse stops a person engaging with the sessions; it must be absent, managed or manageable.
 	//          looked at: subject.substanceMisuse = "managed"
-	//   [ok]   Mental health is, or can be, managed: met. Unmanaged mental health needs stop a person engaging with the sessions; they must be absent, managed or manageable.
+	//   [ok]   Mental health is, or can be, managed (mental-health-manageable): met. Unmanaged mental health needs stop a person engaging with the sessions; they must be absent, managed or manageable.
 	//          looked at: subject.mentalHealth = "none"
-	//   [ok]   Consents to information sharing: met. The police, the provider and the victim service share information to keep victims safe, so the person must consent to it.
+	//   [ok]   Consents to information sharing (consents-to-information-sharing): met. The police, the provider and the victim service share information to keep victims safe, so the person must consent to it.
 	//          looked at: subject.consentsToInformationSharing = yes
 	//
 	// Exclusions:
-	//   [ok]   Subject to a custodial or community order: does not apply. People under a custodial or community order are worked with through that order, not through these voluntary programmes.
+	//   [ok]   Subject to a custodial or community order (subject-to-order): does not apply. People under a custodial or community order are worked with through that order, not through these voluntary programmes.
 	//          looked at: subject.currentOrder = "none"
-	//   [ok]   Likely to be subject to an order within 12 weeks: does not apply. A custodial or community order expected within 12 weeks (84 days, judged by the next court date) would interrupt the programme.
+	//   [ok]   Likely to be subject to an order within 12 weeks (order-likely-within-12-weeks): does not apply. A custodial or community order expected within 12 weeks (84 days, judged by the next court date) would interrupt the programme.
 	//          looked at: subject.likelyOrder = "none"; subject.nextCourtDate = (not answered); today = "2024-05-14"
 	//
 	// Programmes offered:
@@ -66,11 +66,11 @@ func Example() {
 	//       The groupwork programme is for men referred for abuse in heterosexual relationships: the subject is male and every partner or ex-partner victim is female.
 	//
 	// Safeguarding actions:
-	//   - victim-link-worker-contact for victim 1: The victim consents to contact. Make contact safely, offer support and agree a safety plan. (victim-link-worker, within 2 days)
+	//   - Contact the victim (victim-link-worker-contact) for victim 1: The victim consents to contact. Make contact safely, offer support and agree a safety plan. (victim-link-worker, within 2 days)
 	//       tell: police-coordinator
-	//   - establish-staff-risk-plan: The form does not say whether the person referred is a risk to staff. Ask the police co-ordinator before the first session. (provider, within 5 days)
+	//   - Find out whether to plan for the risk to staff (establish-staff-risk-plan): The form does not say whether the person referred is a risk to staff. Ask the police co-ordinator before the first session. (provider, within 5 days)
 	//       missing: riskToStaff
-	//   - victim-updates for victim 1: The victim wants updates. Agree how they are given, and pass on starts, missed sessions, completion and exit as the provider reports them. (victim-link-worker, within 5 days)
+	//   - Update the victim (victim-updates) for victim 1: The victim wants updates. Agree how they are given, and pass on starts, missed sessions, completion and exit as the provider reports them. (victim-link-worker, within 5 days)
 	//       tell: provider
 }
 

@@ -119,6 +119,7 @@ func (p *Pack) Assess(ctx context.Context, r *referral.Referral, opts ...AssessO
 		at = v.Effective.To
 	}
 	a := newAssessment(r.ID, v, at)
+	a.version = v
 	if problems.HasErrors() {
 		problems.Sort()
 		a.Decision = Invalid
@@ -255,7 +256,7 @@ func (a *Assessment) decide(ctx context.Context, v *Version, r *referral.Referra
 		a.Decision = Eligible
 		for _, c := range open {
 			if waived(c.Programme) {
-				a.Programmes = append(a.Programmes, offer(c.Programme, failedCriteria))
+				a.Programmes = append(a.Programmes, offer(c.Programme, failedCriteria, v))
 			}
 		}
 	}
@@ -274,10 +275,13 @@ func programmeOutcome(c programmes.Condition) (eligibility.Outcome, string) {
 	return eligibility.Unknown, p.Title + ": cannot be decided until the missing answers are given. " + p.Because
 }
 
-func offer(p *programmes.Programme, waived []string) Offer {
+// offer is programme p offered to a referral that does not meet the
+// criteria waived, which p waives: its reasons name each of them by its
+// title and id.
+func offer(p *programmes.Programme, waived []string, v *Version) Offer {
 	o := Offer{ID: p.ID, Reasons: []string{p.Because}, name: p.Name}
 	for _, id := range waived {
-		o.Reasons = append(o.Reasons, "It does not require the criterion "+id+", which this referral does not meet.")
+		o.Reasons = append(o.Reasons, "It does not require the criterion "+v.Named(id)+", which this referral does not meet.")
 	}
 	return o
 }

@@ -131,3 +131,39 @@ func Excerpt(src []byte, line int) string {
 	}
 	return strings.TrimRight(s, "\r")
 }
+
+// GCC renders d on one line as GCC does, for editors that read compiler
+// output: "file:line:col: error: summary. detail [code]". VS Code's $gcc
+// problem matcher, Vim's and Emacs's compilation modes read it. The JSON
+// path is left out: the line and column say where the problem is. A
+// problem with a file but no position is placed at line 1, column 1; a
+// problem with no file at all has no place, and begins "pathway: " (which
+// no matcher takes for a file name). Line breaks in the summary and detail
+// become spaces.
+func (d *Diagnostic) GCC() string {
+	var b strings.Builder
+	switch {
+	case d.Range.File == "":
+		b.WriteString("pathway")
+	case d.Range.Start.IsZero():
+		fmt.Fprintf(&b, "%s:1:1", d.Range.File)
+	default:
+		fmt.Fprintf(&b, "%s:%d:%d", d.Range.File, d.Range.Start.Line, max(d.Range.Start.Column, 1))
+	}
+	fmt.Fprintf(&b, ": %s: %s", d.Severity, oneLine(d))
+	if d.Code != "" {
+		fmt.Fprintf(&b, " [%s]", d.Code)
+	}
+	return b.String()
+}
+
+// WriteGCC writes the list one problem a line, as GCC does (see
+// Diagnostic.GCC).
+func (l List) WriteGCC(w io.Writer) error {
+	for _, d := range l {
+		if _, err := fmt.Fprintln(w, d.GCC()); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,7 +1,8 @@
 // Package impact shows what a change to a rule pack does to a corpus of
 // referrals before it is published: each referral is assessed under the
 // current pack and under the changed one, and the referrals whose decision,
-// programmes offered or safety actions differ are grouped by transition.
+// programmes offered or safety actions differ are grouped by transition,
+// each with the rules that moved it (MovedBy).
 package impact
 
 import (
@@ -9,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -19,8 +21,9 @@ import (
 	"github.com/saferpath/pathway/referral"
 )
 
-// Report is the impact of a change on a corpus (JSON: docs/cli.md, with
-// invalid and invalidEntries added).
+// Report is the impact of a change on a corpus (JSON: docs/cli.md,
+// "pathway impact", with invalid, invalidEntries, titles and each
+// transition's movedBy added to its first fields).
 type Report struct {
 	// Total is the number of referrals assessed, the invalid entries
 	// included.
@@ -37,6 +40,10 @@ type Report struct {
 	// Transitions group the changed referrals by decision before and
 	// after, most referrals first.
 	Transitions []Transition `json:"transitions"`
+	// Titles gives the title of each rule named in a transition's
+	// MovedBy, by id, as the changed rules call it (or, for a rule the
+	// change removed, the rules in force).
+	Titles map[string]string `json:"titles"`
 }
 
 // Entry names an entry of the corpus that is not a referral: its file,
@@ -58,6 +65,12 @@ type Transition struct {
 	To        pathway.Decision `json:"to"`
 	Count     int              `json:"count"`
 	Referrals []string         `json:"referrals"`
+	// MovedBy gives, for each referral of Referrals, the ids of the rules
+	// that moved it, as MovedBy returns them: an empty list when no rule's
+	// outcome changed (its safety actions did, or what a programme
+	// waives). Two referrals of the transition with the same id share an
+	// entry, the rules of both, without repeats.
+	MovedBy map[string][]string `json:"movedBy"`
 }
 
 // Comparison assesses referrals under two packs and collects the changes.
@@ -71,6 +84,7 @@ type Comparison struct {
 	invalid []invalidEntry
 	changes map[[2]pathway.Decision]*Transition
 	order   map[[2]pathway.Decision][]int // the referrals' positions, to keep input order
+	titles  map[string]string
 }
 
 type invalidEntry struct {
@@ -81,7 +95,8 @@ type invalidEntry struct {
 // New returns a Comparison of the pack from (the rules in force) with the
 // pack to (the change).
 func New(from, to *pathway.Pack) *Comparison {
-	return &Comparison{from: from, to: to, changes: map[[2]pathway.Decision]*Transition{}, order: map[[2]pathway.Decision][]int{}}
+	return &Comparison{from: from, to: to, changes: map[[2]pathway.Decision]*Transition{}, order: map[[2]pathway.Decision][]int{},
+		titles: map[string]string{}}
 }
 
 // VersionFor returns the version of p that a referral dated d is assessed
@@ -119,28 +134,29 @@ func (o Outcome) equal(p Outcome) bool {
 }
 
 // assess assesses r under p as if p were in force on r's date.
-func assess(ctx context.Context, p *pathway.Pack, r *referral.Referral, problems diag.List) (Outcome, error) {
+func assess(ctx context.Context, p *pathway.Pack, r *referral.Referral, problems diag.List) (*pathway.Assessment, Outcome, error) {
 	v := VersionFor(p, r.DateSent)
 	a, err := p.Assess(ctx, r, pathway.UsingVersion(v.Version), pathway.WithProblems(problems))
 	if err != nil {
-		return Outcome{}, err
+		return nil, Outcome{}, err
 	}
 	progs := slices.Clone(a.ProgrammeIDs())
 	slices.Sort(progs)
-	return Outcome{Decision: a.Decision, Programmes: progs, Actions: a.ActionIDs()}, nil
+	return a, Outcome{Decision: a.Decision, Programmes: progs, Actions: a.ActionIDs()}, nil
 }
 
 // Add assesses referral r (with the problems found decoding it) under
 // both packs, as if each were in force on its dateSent, and records a
 // change. name identifies the referral in the report: its id, or where it
 // came from when it has none. seq orders the report's referral lists (the
-// referral's position in the corpus). It returns the two outcomes.
+// referral's position in the corpus). It returns the two outcomes. A
+// change is recorded with the rules that moved the referral (MovedBy).
 func (c *Comparison) Add(ctx context.Context, seq int, name string, r *referral.Referral, problems diag.List) (before, after Outcome, err error) {
-	before, err = assess(ctx, c.from, r, problems)
+	from, before, err := assess(ctx, c.from, r, problems)
 	if err != nil {
 		return before, after, fmt.Errorf("under the current rules: %w", err)
 	}
-	after, err = assess(ctx, c.to, r, problems)
+	to, after, err := assess(ctx, c.to, r, problems)
 	if err != nil {
 		return before, after, fmt.Errorf("under the changed rules: %w", err)
 	}
@@ -153,11 +169,25 @@ func (c *Comparison) Add(ctx context.Context, seq int, name string, r *referral.
 	key := [2]pathway.Decision{before.Decision, after.Decision}
 	t := c.changes[key]
 	if t == nil {
-		t = &Transition{From: before.Decision, To: after.Decision}
+		t = &Transition{From: before.Decision, To: after.Decision, MovedBy: map[string][]string{}}
 		c.changes[key] = t
 	}
 	t.Count++
 	t.Referrals = append(t.Referrals, name)
+	moved := MovedBy(from, to)
+	ids := t.MovedBy[name]
+	if ids == nil {
+		ids = []string{}
+	}
+	for _, id := range moved {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+		if _, ok := c.titles[id]; !ok {
+			c.titles[id] = cmp.Or(to.TitleOf(id), from.TitleOf(id))
+		}
+	}
+	t.MovedBy[name] = ids
 	c.order[key] = append(c.order[key], seq)
 	return before, after, nil
 }
@@ -188,7 +218,8 @@ func (c *Comparison) AddInvalid(seq int, e Entry) {
 func (c *Comparison) Report() Report {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	rep := Report{Total: c.total, Invalid: c.unread + len(c.invalid), InvalidEntries: []Entry{}, Transitions: []Transition{}}
+	rep := Report{Total: c.total, Invalid: c.unread + len(c.invalid), InvalidEntries: []Entry{}, Transitions: []Transition{},
+		Titles: maps.Clone(c.titles)}
 	invalid := slices.Clone(c.invalid)
 	slices.SortStableFunc(invalid, func(a, b invalidEntry) int { return cmp.Compare(a.seq, b.seq) })
 	for _, e := range invalid {
@@ -206,6 +237,10 @@ func (c *Comparison) Report() Report {
 		for i, j := range idx {
 			out.Referrals[i] = t.Referrals[j]
 		}
+		out.MovedBy = make(map[string][]string, len(t.MovedBy))
+		for name, ids := range t.MovedBy {
+			out.MovedBy[name] = slices.Clone(ids)
+		}
 		rep.Changed += t.Count
 		rep.Transitions = append(rep.Transitions, out)
 	}
@@ -216,11 +251,12 @@ func (c *Comparison) Report() Report {
 }
 
 // WriteText writes the report for people: the totals, then each transition
-// with its referrals' ids, then the entries that are not referrals, each at
-// its file:line with its problem. It never prints personal data: only ids,
-// decisions, file names and problems. Ids and file names are written with
-// their control characters, bidirectional controls and line breaks
-// escaped.
+// with its referrals' ids, each with the rules that moved it by their titles
+// and ids, then the entries that are not referrals, each at its file:line
+// with its problem. It never prints personal data: only ids, titles,
+// decisions, file names and problems. Ids, titles and file names are
+// written with their control characters, bidirectional controls and line
+// breaks escaped.
 func (r Report) WriteText(w io.Writer) error {
 	e := safetext.String
 	var b strings.Builder
@@ -235,7 +271,7 @@ func (r Report) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "\n%s: %d\n", label, t.Count)
 		for _, id := range t.Referrals {
-			fmt.Fprintf(&b, "  %s\n", e(id))
+			fmt.Fprintf(&b, "  %s: %s\n", e(id), r.movedBy(t, id))
 		}
 	}
 	if len(r.InvalidEntries) > 0 {
@@ -254,4 +290,34 @@ func (r Report) WriteText(w io.Writer) error {
 		return err
 	}
 	return sw.Flush()
+}
+
+// movedBy says what moved referral id of transition t: the rules that did,
+// by title and id; otherwise why no rule's outcome explains the change.
+func (r Report) movedBy(t Transition, id string) string {
+	ids := t.MovedBy[id]
+	names := make([]string, len(ids))
+	for i, rule := range ids {
+		names[i] = safetext.String(named(r.Titles[rule], rule))
+	}
+	switch {
+	case t.To == pathway.Invalid && t.From != pathway.Invalid:
+		return "invalid under the changed rules: its form fails their checks"
+	case t.From == pathway.Invalid && t.To != pathway.Invalid && len(ids) > 0:
+		return "valid under the changed rules, and decided by " + strings.Join(names, "; ")
+	case t.From == pathway.Invalid && t.To != pathway.Invalid:
+		return "valid under the changed rules"
+	case len(ids) > 0:
+		return "moved by " + strings.Join(names, "; ")
+	case t.From == t.To:
+		return "no rule's outcome changed: its safety actions did, or what a programme waives"
+	}
+	return "no rule's outcome changed: what a programme waives did"
+}
+
+func named(title, id string) string {
+	if title == "" || title == id {
+		return id
+	}
+	return title + " (" + id + ")"
 }

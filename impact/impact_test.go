@@ -75,9 +75,12 @@ func TestStricterMentalHealth(t *testing.T) {
 		{File: "corpus.jsonl", Line: 10, Code: "syntax", Problem: "The JSON is not written correctly here"},
 		{File: "corpus.jsonl", Line: 12, Code: "too-large", Problem: "The line is longer than 4 MiB"},
 	}, Transitions: []impact.Transition{
-		{From: pathway.Eligible, To: pathway.Ineligible, Count: 2, Referrals: []string{"M-1", "M-2"}},
-		{From: pathway.Incomplete, To: pathway.Ineligible, Count: 1, Referrals: []string{"I-1"}},
-	}}
+		{From: pathway.Eligible, To: pathway.Ineligible, Count: 2, Referrals: []string{"M-1", "M-2"},
+			MovedBy: map[string][]string{"M-1": {"mental-health-manageable"},
+				"M-2": {"mental-health-manageable"}}},
+		{From: pathway.Incomplete, To: pathway.Ineligible, Count: 1, Referrals: []string{"I-1"},
+			MovedBy: map[string][]string{"I-1": {"mental-health-manageable"}}},
+	}, Titles: map[string]string{"mental-health-manageable": "Mental health is, or can be, managed"}}
 	assert.Equal(t, want, cmp.Report())
 
 	data, err := json.Marshal(cmp.Report())
@@ -86,8 +89,12 @@ func TestStricterMentalHealth(t *testing.T) {
 		{"file": "corpus.jsonl", "line": 10, "code": "syntax", "problem": "The JSON is not written correctly here"},
 		{"file": "corpus.jsonl", "line": 12, "code": "too-large", "problem": "The line is longer than 4 MiB"}],
 		"transitions": [
-		{"from": "eligible", "to": "ineligible", "count": 2, "referrals": ["M-1", "M-2"]},
-		{"from": "incomplete", "to": "ineligible", "count": 1, "referrals": ["I-1"]}]}`, string(data))
+		{"from": "eligible", "to": "ineligible", "count": 2, "referrals": ["M-1", "M-2"],
+		 "movedBy": {"M-1": ["mental-health-manageable"],
+		             "M-2": ["mental-health-manageable"]}},
+		{"from": "incomplete", "to": "ineligible", "count": 1, "referrals": ["I-1"],
+		 "movedBy": {"I-1": ["mental-health-manageable"]}}],
+		"titles": {"mental-health-manageable": "Mental health is, or can be, managed"}}`, string(data))
 
 	var b strings.Builder
 	require.NoError(t, cmp.Report().WriteText(&b))
@@ -99,11 +106,13 @@ func TestStricterMentalHealth(t *testing.T) {
 func TestReportTextEscapes(t *testing.T) {
 	rep := impact.Report{Total: 2, Changed: 1, Invalid: 1,
 		InvalidEntries: []impact.Entry{{File: "a\x1b[2Jb.jsonl", Line: 3, Code: "syntax", Problem: "The JSON is not written correctly here"}},
-		Transitions:    []impact.Transition{{From: pathway.Eligible, To: pathway.Ineligible, Count: 1, Referrals: []string{"KR-1\x1b[31m\r\u202eX\nFAKE"}}}}
+		Transitions: []impact.Transition{{From: pathway.Eligible, To: pathway.Ineligible, Count: 1, Referrals: []string{"KR-1\x1b[31m\r\u202eX\nFAKE"},
+			MovedBy: map[string][]string{"KR-1\x1b[31m\r\u202eX\nFAKE": {"rule\x1b[2J"}}}},
+		Titles: map[string]string{"rule\x1b[2J": "Title\u202e\nFAKE"}}
 	var b strings.Builder
 	require.NoError(t, rep.WriteText(&b))
 	out := b.String()
-	assert.Contains(t, out, `  KR-1\u001b[31m\r\u202eX\nFAKE`+"\n")
+	assert.Contains(t, out, `  KR-1\u001b[31m\r\u202eX\nFAKE: moved by Title\u202e\nFAKE (rule\u001b[2J)`+"\n")
 	assert.Contains(t, out, `  a\u001b[2Jb.jsonl:3: The JSON is not written correctly here [syntax]`)
 	assert.False(t, strings.ContainsAny(out, "\x1b\r\u202e"), "raw control characters in %q", out)
 }
@@ -131,8 +140,9 @@ func TestSameDecisionOtherProgrammes(t *testing.T) {
 	_, _, err = cmp.Add(context.Background(), 1, female.ID, female, nil)
 	require.NoError(t, err)
 	assert.Equal(t, impact.Report{Total: 2, Changed: 1, InvalidEntries: []impact.Entry{}, Transitions: []impact.Transition{
-		{From: pathway.Eligible, To: pathway.Eligible, Count: 1, Referrals: []string{"G-1"}},
-	}}, cmp.Report())
+		{From: pathway.Eligible, To: pathway.Eligible, Count: 1, Referrals: []string{"G-1"},
+			MovedBy: map[string][]string{"G-1": {"da-groupwork"}}},
+	}, Titles: map[string]string{"da-groupwork": "DA Groupwork"}}, cmp.Report())
 }
 
 func TestVersionFor(t *testing.T) {
@@ -158,4 +168,39 @@ func TestVersionFor(t *testing.T) {
 	// A one-version draft is used for every date.
 	draft := load(t, "testdata/stricter")
 	assert.Equal(t, "2022-08", impact.VersionFor(draft, referral.MustDate("2021-10-01")).Version)
+}
+
+// Each referral of a transition is given with what moved it: the rules by
+// their titles and ids, or why no rule's outcome explains the change.
+func TestReportTextMovedBy(t *testing.T) {
+	titles := map[string]string{"a": "Rule A", "b": "Rule B, with a comma"}
+	tests := []struct {
+		name     string
+		from, to pathway.Decision
+		moved    []string
+		want     string
+	}{
+		{"one rule", pathway.Eligible, pathway.Ineligible, []string{"a"}, "  R-1: moved by Rule A (a)\n"},
+		{"several rules, titles with commas", pathway.Ineligible, pathway.Eligible, []string{"b", "a"},
+			"  R-1: moved by Rule B, with a comma (b); Rule A (a)\n"},
+		{"a rule with no title", pathway.Eligible, pathway.Incomplete, []string{"untitled"}, "  R-1: moved by untitled\n"},
+		{"same decision, no rule", pathway.Eligible, pathway.Eligible, []string{},
+			"  R-1: no rule's outcome changed: its safety actions did, or what a programme waives\n"},
+		{"another decision, no rule", pathway.Eligible, pathway.Ineligible, []string{},
+			"  R-1: no rule's outcome changed: what a programme waives did\n"},
+		{"now invalid", pathway.Eligible, pathway.Invalid, []string{"a"}, "  R-1: invalid under the changed rules: its form fails their checks\n"},
+		{"now valid, decided by rules", pathway.Invalid, pathway.Ineligible, []string{"a"},
+			"  R-1: valid under the changed rules, and decided by Rule A (a)\n"},
+		{"now valid", pathway.Invalid, pathway.Eligible, []string{}, "  R-1: valid under the changed rules\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := impact.Report{Total: 1, Changed: 1, InvalidEntries: []impact.Entry{}, Titles: titles,
+				Transitions: []impact.Transition{{From: tt.from, To: tt.to, Count: 1, Referrals: []string{"R-1"},
+					MovedBy: map[string][]string{"R-1": tt.moved}}}}
+			var b strings.Builder
+			require.NoError(t, rep.WriteText(&b))
+			assert.Contains(t, b.String(), tt.want)
+		})
+	}
 }

@@ -59,7 +59,7 @@ func writeVersion(b *strings.Builder, v *pathway.Version) {
 		}
 	}
 	if v.Programmes != nil {
-		writeProgrammes(b, v.Programmes)
+		writeProgrammes(b, v.Programmes, v)
 	}
 	if v.Safeguarding != nil {
 		writeSafeguarding(b, v.Safeguarding)
@@ -101,7 +101,7 @@ func writeRule(b *strings.Builder, r *rule.Rule, when string) {
 	fmt.Fprintf(b, "- Written at: %s\n", code(r.Origin()))
 }
 
-func writeProgrammes(b *strings.Builder, c *programmes.Catalogue) {
+func writeProgrammes(b *strings.Builder, c *programmes.Catalogue, v *pathway.Version) {
 	b.WriteString("\n### Programmes\n\nAn eligible referral is offered every programme whose condition holds and that waives every criterion it does not meet.\n\n")
 	b.WriteString("| programme | addresses | delivery | sessions | session length | facilitators | places | funded |\n|---|---|---|---|---|---|---|---|\n")
 	for _, p := range c.Programmes {
@@ -126,7 +126,7 @@ func writeProgrammes(b *strings.Builder, c *programmes.Catalogue) {
 			fmt.Fprintf(b, "- Staff: %s\n", inline(p.Staff))
 		}
 		if len(p.Waives) > 0 {
-			fmt.Fprintf(b, "- Waives the criteria: %s\n", codes(p.Waives))
+			fmt.Fprintf(b, "- Waives the criteria: %s\n", titled(p.Waives, v))
 		}
 		fmt.Fprintf(b, "- Suits a referral when:\n\n%s\n", fenced(p.When))
 		fmt.Fprintf(b, "- Reason given: %s\n", inline(p.Because))
@@ -258,10 +258,15 @@ func orNone(s string) string {
 	return s
 }
 
-func codes(ids []string) string {
+// titled names each rule of v by its title and id, "Title (`id`)",
+// separated by semicolons (a title may hold a comma).
+func titled(ids []string, v *pathway.Version) string {
 	out := make([]string, len(ids))
 	for i, id := range ids {
 		out[i] = code(id)
+		if t := v.TitleOf(id); t != "" && t != id {
+			out[i] = inline(t) + " (" + code(id) + ")"
+		}
 	}
-	return strings.Join(out, ", ")
+	return strings.Join(out, "; ")
 }

@@ -75,7 +75,7 @@ func TestDocumentSaysWhatMatters(t *testing.T) {
 		"daysBetween(today, subject.nextCourtDate) <= 84",
 		"| COBI (`cobi`) | stalking | one-to-one | 12 | 2.5 h | 1 | 40 |",
 		"10 groups of up to 8 (80)",
-		"- Waives the criteria: `accepts-responsibility`",
+		"- Waives the criteria: Accepts some responsibility (`accepts-responsibility`)",
 		"#### Refer to MARAC (`marac-referral`)",
 		"potential escalation: 3 or more incidents in 6 months",
 		"| DASH risk identification checklist (24 questions) (`dash-24`) | 0 to 24 | 14 |",

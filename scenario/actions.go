@@ -13,7 +13,7 @@ func versionActions(v *pathway.Version) []rule {
 	}
 	var out []rule
 	for _, t := range v.Safeguarding.Triggers {
-		out = append(out, rule{KindAction, t.ID, t.Origin()})
+		out = append(out, rule{KindAction, t.ID, t.Title, t.Origin()})
 	}
 	return out
 }

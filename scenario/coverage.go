@@ -29,6 +29,7 @@ const (
 type rule struct {
 	Kind   Kind
 	ID     string
+	Title  string
 	Source string
 }
 
@@ -38,15 +39,15 @@ func versionRules(v *pathway.Version) []rule {
 	var out []rule
 	if v.Eligibility != nil {
 		for _, r := range v.Eligibility.Criteria {
-			out = append(out, rule{KindCriterion, r.ID, r.Origin()})
+			out = append(out, rule{KindCriterion, r.ID, r.Title, r.Origin()})
 		}
 		for _, r := range v.Eligibility.Exclusions {
-			out = append(out, rule{KindExclusion, r.ID, r.Origin()})
+			out = append(out, rule{KindExclusion, r.ID, r.Title, r.Origin()})
 		}
 	}
 	if v.Programmes != nil {
 		for _, p := range v.Programmes.Programmes {
-			out = append(out, rule{KindProgramme, p.ID, p.Origin()})
+			out = append(out, rule{KindProgramme, p.ID, p.Title, p.Origin()})
 		}
 	}
 	return append(out, versionActions(v)...)
@@ -64,11 +65,16 @@ type RuleCoverage struct {
 	Version string `json:"version"`
 	Kind    Kind   `json:"kind"`
 	ID      string `json:"id"`
+	// Title is the rule's title in the pack, for people.
+	Title   string `json:"title"`
 	Source  string `json:"source"`
 	Pass    int    `json:"pass"`
 	Fail    int    `json:"fail"`
 	Unknown int    `json:"unknown"`
 }
+
+// named is the rule as people read it: "Title (id)", or the id alone.
+func (r RuleCoverage) named() string { return named(r.Title, r.ID) }
 
 // Covered reports whether the rule was seen both to pass and to fail.
 func (r RuleCoverage) Covered() bool { return r.Pass > 0 && r.Fail > 0 }
@@ -122,7 +128,7 @@ func (c *Coverage) track(p *pathway.Pack) {
 			if _, ok := c.rules[k]; ok {
 				continue
 			}
-			c.rules[k] = &RuleCoverage{Pack: p.Name(), Version: v.Version, Kind: r.Kind, ID: r.ID, Source: r.Source}
+			c.rules[k] = &RuleCoverage{Pack: p.Name(), Version: v.Version, Kind: r.Kind, ID: r.ID, Title: r.Title, Source: r.Source}
 			c.order = append(c.order, k)
 		}
 	}
@@ -218,15 +224,16 @@ func (c *Coverage) MarshalJSON() ([]byte, error) {
 
 func round1(x float64) float64 { return float64(int(x*10+0.5)) / 10 }
 
-// WriteText writes the coverage as a table, one rule a row, then the total.
-// Ids, labels and sources from the packs are written with their control
+// WriteText writes the coverage as a table, one rule a row, each rule named
+// last by its title and id, then the total and the rules not covered. Ids,
+// titles, labels and sources from the packs are written with their control
 // characters and bidirectional controls escaped.
 func (c *Coverage) WriteText(w io.Writer) error {
 	e := safetext.String
 	rules := c.Rules()
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PACK\tVERSION\tKIND\tRULE\tPASS\tFAIL\tUNKNOWN\tCOVERED")
+	fmt.Fprintln(tw, "PACK\tVERSION\tKIND\tPASS\tFAIL\tUNKNOWN\tCOVERED\tRULE")
 	covered := 0
 	for _, r := range rules {
 		mark := "no"
@@ -234,7 +241,7 @@ func (c *Coverage) WriteText(w io.Writer) error {
 			mark = "yes"
 			covered++
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", e(r.Pack), e(r.Version), r.Kind, e(r.ID), r.Pass, r.Fail, r.Unknown, mark)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\n", e(r.Pack), e(r.Version), r.Kind, r.Pass, r.Fail, r.Unknown, mark, e(r.named()))
 	}
 	_ = tw.Flush()
 	fmt.Fprintf(&b, "\nRule coverage: %d of %d rules seen both to pass and to fail (%.1f%%).\n", covered, len(rules), c.Percent())
@@ -248,7 +255,7 @@ func (c *Coverage) WriteText(w io.Writer) error {
 			if r.Fail == 0 {
 				want = append(want, "fail")
 			}
-			fmt.Fprintf(&b, "  %s %s %s %s: never seen to %s (%s)\n", e(r.Pack), e(r.Version), r.Kind, e(r.ID), strings.Join(want, " or "), e(r.Source))
+			fmt.Fprintf(&b, "  %s %s %s %s: never seen to %s (%s)\n", e(r.Pack), e(r.Version), r.Kind, e(r.named()), strings.Join(want, " or "), e(r.Source))
 		}
 	}
 	sw := safetext.NewWriter(w)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/saferpath/pathway"
 	"github.com/saferpath/pathway/internal/safetext"
@@ -22,6 +23,8 @@ type Result struct {
 	Err error
 	// Mismatches are the expectations that did not hold.
 	Mismatches []Mismatch
+	// Duration is how long the case took to run.
+	Duration time.Duration
 }
 
 // Passed reports whether every expectation held.
@@ -58,7 +61,9 @@ func (c *Case) Referral() *referral.Referral {
 // Run assesses the case and compares what came with what it expects. It
 // is safe to call concurrently.
 func (c *Case) Run(ctx context.Context) *Result {
+	start := time.Now()
 	res := &Result{Case: c}
+	defer func() { res.Duration = time.Since(start) }()
 	if c.pack == nil || c.referral == nil {
 		res.Err = fmt.Errorf("the case was not loaded")
 		return res
@@ -134,11 +139,12 @@ func Run(ctx context.Context, files []*File, cov *Coverage) []*Result {
 }
 
 // WriteText writes a failed case for people: its file:line and name, then
-// each expectation that did not hold, with what was expected, what came,
-// and which ids were missing or unexpected. It writes nothing for a case
-// that passed. It never prints a personal value: only ids, paths,
-// decisions and problem summaries, each with its control characters,
-// bidirectional controls and line breaks escaped.
+// each expectation that did not hold, with what was expected and what came
+// (ids, as the case writes them), and which rules, programmes or actions
+// were missing or unexpected, by their titles with their ids. It writes
+// nothing for a case that passed. It never prints a personal value: only
+// ids, titles, paths, decisions and problem summaries, each with its
+// control characters, bidirectional controls and line breaks escaped.
 func (r *Result) WriteText(w io.Writer) error {
 	if r.Passed() {
 		return nil
@@ -157,10 +163,10 @@ func (r *Result) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "    %-12s expected %s, got %s\n", label, list(m.Expected), list(m.Got))
 		if len(m.Missing) > 0 {
-			fmt.Fprintf(&b, "    %-12s missing: %s\n", "", e(strings.Join(m.Missing, ", ")))
+			fmt.Fprintf(&b, "    %-12s missing: %s\n", "", r.names(m.Field, m.Missing))
 		}
 		if len(m.Unexpected) > 0 {
-			fmt.Fprintf(&b, "    %-12s unexpected: %s\n", "", e(strings.Join(m.Unexpected, ", ")))
+			fmt.Fprintf(&b, "    %-12s unexpected: %s\n", "", r.names(m.Field, m.Unexpected))
 		}
 	}
 	if a := r.Assessment; a != nil && a.Decision == pathway.Invalid && len(r.Mismatches) > 0 {
@@ -181,6 +187,28 @@ func (r *Result) WriteText(w io.Writer) error {
 }
 
 func list(ids []string) string { return "[" + safetext.String(strings.Join(ids, ", ")) + "]" }
+
+// names lists the ids of a mismatch as people read them: rules,
+// programmes and actions by their titles with their ids, "Title (id)",
+// separated by semicolons (a title may hold a comma); answer paths
+// (missing) as they are. Each is escaped.
+func (r *Result) names(field string, ids []string) string {
+	if field == "missing" || r.Assessment == nil {
+		return safetext.String(strings.Join(ids, ", "))
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = safetext.String(r.Assessment.Named(id))
+	}
+	return strings.Join(out, "; ")
+}
+
+func named(title, id string) string {
+	if title == "" || title == id {
+		return id
+	}
+	return title + " (" + id + ")"
+}
 
 // Summary counts the results that passed and failed.
 func Summary(results []*Result) (passed, failed int) {

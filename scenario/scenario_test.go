@@ -222,7 +222,7 @@ func TestCoverageCounting(t *testing.T) {
 	assert.Len(t, cov.Uncovered(), 35-covered)
 	var b strings.Builder
 	require.NoError(t, cov.WriteText(&b))
-	assert.Contains(t, b.String(), "kent  2022-08  criterion  mental-health-manageable         2     1     1        yes")
+	assert.Contains(t, b.String(), "kent  2022-08  criterion  2     1     1        yes      Mental health is, or can be, managed (mental-health-manageable)\n")
 }
 
 func TestFind(t *testing.T) {

@@ -254,14 +254,14 @@ func TestStudioInTheBrowser(t *testing.T) {
 
 	t.Run("a misspelt answer is marked at its line with the fix", func(t *testing.T) {
 		line := p.selectInEditor(t, `"managed"`)
-		require.Equal(t, 20, line)
+		require.Equal(t, kentLine(t, "2022-08/eligibility.yaml", `substanceMisuse in ["none", "managed"`), line)
 		p.typeText(t, `"manged"`)
-		p.waitFor(t, "the mark on line 20", markedLines+` === "20"`)
+		p.waitFor(t, fmt.Sprintf("the mark on line %d", line), markedLines+fmt.Sprintf(` === "%d"`, line))
 		problems := p.text(t, "#panel-problems")
-		assert.Contains(t, problems, "2022-08 › eligibility.yaml, line 20")
+		assert.Contains(t, problems, fmt.Sprintf("2022-08 › eligibility.yaml, line %d", line))
 		assert.Contains(t, problems, `"manged" is not one of the answers subject.substanceMisuse can have`)
 		assert.Contains(t, problems, `Did you mean "managed"?`)
-		assert.Contains(t, p.text(t, "#line-problems"), `Line 20: "manged" is not one of the answers subject.substanceMisuse can have.`)
+		assert.Contains(t, p.text(t, "#line-problems"), fmt.Sprintf(`Line %d: "manged" is not one of the answers subject.substanceMisuse can have.`, line))
 		assert.Contains(t, p.text(t, "#banner"), "The rules have 1 problem. They cannot be used until these are fixed. You can still save your work.")
 		assert.Contains(t, p.text(t, "#file-list"), "1 problem")
 		assert.Contains(t, p.text(t, "#panel-scenarios"), "The scenarios run once the rules have no problems.")
@@ -271,7 +271,8 @@ func TestStudioInTheBrowser(t *testing.T) {
 
 	t.Run("choosing a problem goes to its line", func(t *testing.T) {
 		p.run(t, click(`#panel-problems button.goto`))
-		assert.Equal(t, 20, eval[int](t, p, `document.querySelector(".CodeMirror").CodeMirror.getCursor().line + 1`))
+		assert.Equal(t, kentLine(t, "2022-08/eligibility.yaml", `substanceMisuse in ["none", "managed"`),
+			eval[int](t, p, `document.querySelector(".CodeMirror").CodeMirror.getCursor().line + 1`))
 	})
 
 	t.Run("the fixed answer is no longer marked", func(t *testing.T) {
@@ -283,7 +284,7 @@ func TestStudioInTheBrowser(t *testing.T) {
 
 	t.Run("the effect of a shorter exclusion names the referral and the rule", func(t *testing.T) {
 		line := p.selectInEditor(t, "<= 84")
-		require.Equal(t, 64, line)
+		require.Equal(t, kentLine(t, "2022-08/eligibility.yaml", "<= 84"), line)
 		p.typeText(t, "<= 28")
 		p.waitFor(t, "the moved referral", `document.getElementById("panel-impact").textContent.indexOf("KR-2024-0050") >= 0`)
 		p.run(t, clickTab("tab-impact"))
@@ -384,4 +385,18 @@ func TestStudioWorkInProgressInTheBrowser(t *testing.T) {
 	p.run(t, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 	p.screenshot(t, "390-work-in-progress")
 	p.axe(t, "a pack with problems on a narrow screen")
+}
+
+// kentLine is the line (from 1) of the kent pack's file that holds text.
+func kentLine(t *testing.T, file, text string) int {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "rules", "kent", file))
+	require.NoError(t, err)
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.Contains(l, text) {
+			return i + 1
+		}
+	}
+	t.Fatalf("%s holds no line with %s", file, text)
+	return 0
 }

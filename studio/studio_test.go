@@ -315,17 +315,17 @@ func TestLint(t *testing.T) {
 		want     []want
 	}{
 		{"a misspelt answer", `subject.substanceMisuse in ["none", "managed"`, `subject.substanceMisuse in ["none", "manged"`, []want{{
-			file: elig, code: "bad-enum", line: 20, column: 47,
+			file: elig, code: "bad-enum", line: kentLine(t, "2022-08/eligibility.yaml", `substanceMisuse in ["none", "managed"`), column: 47,
 			summary: `"manged" is not one of the answers subject.substanceMisuse can have`,
 			detail:  `subject.substanceMisuse is one of "none", "managed", "manageable" or "unmanaged". Did you mean "managed"?`,
 		}}},
 		{"a misspelt key", "    because: >-\n      The programmes work", "    becuase: >-\n      The programmes work", []want{
-			{file: elig, code: "missing-because", line: 5, column: 5},
-			{file: elig, code: "unknown-key", line: 12, column: 5},
+			{file: elig, code: "missing-because", line: kentLine(t, "2022-08/eligibility.yaml", "- id: accepts-responsibility"), column: 5},
+			{file: elig, code: "unknown-key", line: kentLine(t, "2022-08/eligibility.yaml", "because: >-"), column: 5},
 		}},
 		{"a broken YAML line and what follows in another file", "criteria:\n", "criteria:\n  - id: [\n", []want{
-			{file: elig, code: "syntax", line: 6, column: 3},
-			{file: "2022-08/programmes.yaml", code: "unknown-criterion", line: 84, column: 14},
+			{file: elig, code: "syntax", line: kentLine(t, "2022-08/eligibility.yaml", "criteria:") + 2, column: 3},
+			{file: "2022-08/programmes.yaml", code: "unknown-criterion", line: kentLine(t, "2022-08/programmes.yaml", "waives: [accepts-responsibility]"), column: 14},
 		}},
 	}
 	for _, tt := range tests {
@@ -367,7 +367,7 @@ func TestLintOneVersionFolder(t *testing.T) {
 	got, _ := r.check(t, edit(t, files, "eligibility.yaml", `"none", "managed"`, `"none", "manged"`))
 	require.NotEmpty(t, got.Problems)
 	assert.Equal(t, "eligibility.yaml", got.Problems[0].File)
-	assert.Equal(t, 20, got.Problems[0].Line)
+	assert.Equal(t, kentLine(t, "2022-08/eligibility.yaml", `substanceMisuse in ["none", "managed"`), got.Problems[0].Line)
 	assert.Equal(t, "none", got.Scenarios.State)
 	assert.Equal(t, "none", got.Impact.State)
 }
@@ -426,7 +426,7 @@ func TestScenariosAndImpact(t *testing.T) {
 			assert.Equal(t, "order-likely-within-12-weeks", m.MovedBy[0].ID)
 			assert.Equal(t, "Likely to be subject to an order within 12 weeks", m.MovedBy[0].Title)
 			assert.Equal(t, "2022-08/eligibility.yaml", m.MovedBy[0].File)
-			assert.Equal(t, 56, m.MovedBy[0].Line)
+			assert.Equal(t, kentLine(t, "2022-08/eligibility.yaml", "- id: order-likely-within-12-weeks"), m.MovedBy[0].Line)
 			assert.Equal(t, []string{"da-groupwork", "healthy-relationships"}, m.ProgrammesAdded)
 		})
 	}

@@ -221,7 +221,7 @@ func TestAttackManyVictims(t *testing.T) {
 		{name: "validate", args: []string{"validate", big}, code: 1, want: "victims: Too many victims"},
 		{name: "redact", args: []string{"redact", "--role", "provider", big}, code: 1, want: "victims: error: Too many victims [too-many-items]"},
 		{name: "check", args: []string{"check", big}, code: 1, want: `"code": "too-many-items"`, assists: true},
-		{name: "check text", args: []string{"check", "--format", "text", big}, code: 1, want: "victims: Too many victims", assists: true},
+		{name: "check text", args: []string{"check", "--format", "text", big}, code: 1, want: "victims (line 1, column 846): Too many victims", assists: true},
 		{name: "check jsonl", args: []string{"check", "--jsonl", jsonl}, code: 1, want: `"code":"too-many-items"`, assists: true},
 		{name: "impact", args: []string{"impact", "--from", "../../impact/testdata/current", "--to", "../../impact/testdata/stricter", big},
 			code: 0, want: "1 referral(s) assessed under both packs; 0 would change.", assists: true},

@@ -160,7 +160,7 @@ func TestAttackImpactLines(t *testing.T) {
 	for _, want := range []string{
 		"6 referral(s) assessed under both packs; 1 would change.",
 		"4 of them are not referrals at all",
-		"eligible → ineligible: 1\n  KR-MOVES\n",
+		"eligible → ineligible: 1\n  KR-MOVES: moved by Mental health is, or can be, managed (mental-health-manageable)\n",
 		"Not referrals: 4\n",
 		corpus + ":4: The line is longer than 4 MiB [too-large]\n",
 		"Correct or remove them",

@@ -78,6 +78,8 @@ broken rule pack or no pack version in force on the date.`,
 	rulesFlag(cmd, &rules)
 	cmd.Flags().StringVar(&on, "on", "", "the date to show places on, YYYY-MM-DD (default: the latest event's date)")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	completeFlag(cmd, "format", "text\ta table for people", "json\tfor systems")
+	noCompletion(cmd, "on")
 	return cmd
 }
 

@@ -53,6 +53,8 @@ JSON or YAML, a broken rule pack, or no pack version in force on the date.`,
 	cmd.Flags().StringVar(&o.at, "at", "", "assess as on this date (YYYY-MM-DD) instead of each referral's dateSent")
 	cmd.Flags().StringVar(&o.format, "format", "json", "output: json or text")
 	cmd.Flags().BoolVar(&o.jsonl, "jsonl", false, "read one referral per line and write one assessment per line (JSON Lines)")
+	completeFlag(cmd, "format", "json\tthe assessment, for systems", "text\tthe explanation a referrer reads")
+	noCompletion(cmd, "at")
 	return cmd
 }
 

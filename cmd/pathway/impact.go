@@ -30,6 +30,9 @@ force) and under the one in --to (the change), and reports the referrals
 whose decision, programmes offered or safety actions would differ, grouped by
 transition: ineligible → eligible, say. A change of programmes or actions
 with the same decision is a transition too, from a decision to itself.
+Each referral is given with the rules that moved it: the criteria,
+exclusions and programme conditions whose outcome differs, by their titles
+and ids.
 
 Each pack is used as if it were in force on the referral's date: the version
 in force on its dateSent, or else the latest version that starts before it
@@ -43,8 +46,10 @@ its file and line with its problem, never quoted.
 The JSON output is {"total": N, "changed": M, "invalid": I,
 "invalidEntries": [{"file": "corpus.jsonl", "line": 7, "code": "syntax",
 "problem": "..."}], "transitions": [{"from": "ineligible", "to": "eligible",
-"count": K, "referrals": ["id", ...]}]}. Only referral ids are printed,
-never personal data.
+"count": K, "referrals": ["id", ...], "movedBy": {"id": ["rule-id", ...]}}],
+"titles": {"rule-id": "Title"}}: movedBy gives each referral's moving
+rules by id, and titles their titles. Only referral ids are printed, never
+personal data.
 
 Exit status: 0 the report was made; 1 the report was made, but some entries
 are not referrals (they are listed); 2 usage errors, files that cannot be
@@ -56,6 +61,7 @@ broken rule packs.`,
 	cmd.Flags().StringVar(&o.from, "from", "", "the rule pack in force (a folder)")
 	cmd.Flags().StringVar(&o.to, "to", "", "the changed rule pack (a folder)")
 	cmd.Flags().StringVar(&o.format, "format", "text", "output: text or json")
+	completeFlag(cmd, "format", "text\tfor people: each referral with the rules that moved it", "json\tfor systems")
 	_ = cmd.MarkFlagRequired("from")
 	_ = cmd.MarkFlagRequired("to")
 	_ = cmd.MarkFlagDirname("from")

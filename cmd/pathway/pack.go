@@ -55,12 +55,14 @@ func parseDateFlag(name, value string) (referral.Date, error) {
 	return d, nil
 }
 
-// formatFlag checks a --format value against the allowed ones.
+// checkFormat checks a --format value against the allowed ones, each
+// written as completeFlag takes them ("name" or "name\tdescription").
 func checkFormat(value string, allowed ...string) error {
-	for _, a := range allowed {
+	names := valueNames(allowed)
+	for _, a := range names {
 		if value == a {
 			return nil
 		}
 	}
-	return usageErr("--format must be one of %s, not %q", diag.Quoted(allowed), value)
+	return usageErr("--format must be one of %s, not %q", diag.Quoted(names), value)
 }

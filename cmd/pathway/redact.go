@@ -59,10 +59,12 @@ JSON or YAML, a broken rule pack, or no pack version in force on the date.`,
 	}
 	cmd.Flags().StringVar(&o.role, "role", "", "the role whose view to print: "+joinOr(roleNames()))
 	_ = cmd.MarkFlagRequired("role")
-	_ = cmd.RegisterFlagCompletionFunc("role", cobra.FixedCompletions(roleNames(), cobra.ShellCompDirectiveNoFileComp))
+	completeFlag(cmd, "role", roleNames()...)
 	rulesFlag(cmd, &o.rules)
 	cmd.Flags().StringVar(&o.at, "at", "", "use the pack version in force on this date (YYYY-MM-DD) instead of the referral's dateSent")
 	cmd.Flags().StringVar(&o.format, "format", "json", "output: json")
+	completeFlag(cmd, "format", "json\tthe referral as the role may see it")
+	noCompletion(cmd, "at")
 	return cmd
 }
 

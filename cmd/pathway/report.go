@@ -95,12 +95,25 @@ error or a file that cannot be read.`,
 	cmd.Flags().StringVar(&to, "to", "", "last day of a custom period, YYYY-MM-DD (with --from)")
 	cmd.Flags().StringVar(&format, "format", "md", "output format: md, json, csv or html")
 	inputFlag(cmd, &input)
+	formats := make([]string, 0, 4)
+	for _, f := range outcomes.Formats() {
+		formats = append(formats, string(f))
+	}
+	completeFlag(cmd, "format", formats...)
+	_ = cmd.RegisterFlagCompletionFunc("period", periodCompletions)
+	noCompletion(cmd, "from")
+	noCompletion(cmd, "to")
 	return cmd
 }
 
 // inputFlag adds --input-format to a command that reads an event log.
 func inputFlag(cmd *cobra.Command, input *string) {
 	cmd.Flags().StringVar(input, "input-format", "auto", "event log format: jsonl, csv, or auto (told from the content)")
+	formats := make([]string, 0, 3)
+	for _, f := range outcomes.InputFormats() {
+		formats = append(formats, string(f))
+	}
+	completeFlag(cmd, "input-format", formats...)
 }
 
 // reportOptions are the options a pack version gives a report: its

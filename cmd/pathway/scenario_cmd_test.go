@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -142,14 +144,16 @@ func TestImpactCommand(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	// Only the referral with manageable mental health moves.
 	assert.JSONEq(t, `{"total": 3, "changed": 1, "invalid": 0, "invalidEntries": [], "transitions": [
-		{"from": "eligible", "to": "ineligible", "count": 1, "referrals": ["KR-TEST-1"]}]}`, stdout)
+		{"from": "eligible", "to": "ineligible", "count": 1, "referrals": ["KR-TEST-1"],
+		 "movedBy": {"KR-TEST-1": ["mental-health-manageable"]}}],
+		"titles": {"mental-health-manageable": "Mental health is, or can be, managed"}}`, stdout)
 
 	jsonl := filepath.Join(t.TempDir(), "corpus.jsonl")
 	require.NoError(t, os.WriteFile(jsonl, append(append(data, '\n'), []byte("not a referral\n")...), 0o644))
 	code, stdout, _ = runPathway(t, "", "impact", "--from", "../../impact/testdata/current", "--to", "../../impact/testdata/stricter", jsonl)
 	assert.Equal(t, 1, code, "a line that is not a referral makes the run exit 1")
 	assert.Contains(t, stdout, "2 referral(s) assessed under both packs; 1 would change.")
-	assert.Contains(t, stdout, "eligible → ineligible: 1\n  KR-TEST-1\n")
+	assert.Contains(t, stdout, "eligible → ineligible: 1\n  KR-TEST-1: moved by Mental health is, or can be, managed (mental-health-manageable)\n")
 	assert.Contains(t, stdout, "Not referrals: 1\n  "+jsonl+":2: Not a referral [not-a-referral]\n")
 
 	code, _, _ = runPathway(t, "", "impact", "--to", "../../impact/testdata/stricter", "x.json")
@@ -174,4 +178,54 @@ func TestSchemaCommands(t *testing.T) {
 			assert.Equal(t, string(want), stdout)
 		})
 	}
+}
+
+// test --format junit writes a JUnit XML report and nothing else on
+// standard output; the count (and, with --coverage, the coverage) goes to
+// standard error.
+func TestTestCommandJUnit(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		tests  int
+		fails  int
+		stderr []string
+	}{
+		{name: "failures", args: []string{"../../scenario/testdata/failing/cases.yaml"}, code: 1, tests: 5, fails: 4, stderr: []string{"1 passed, 4 failed\n"}},
+		{name: "a passing suite with coverage", args: []string{"--coverage", "../../scenarios/kent/versions.yaml"}, code: 0, tests: 8,
+			stderr: []string{"Rule coverage:", "8 passed, 0 failed\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runPathway(t, "", append([]string{"test", "--root", "../..", "--format", "junit"}, tt.args...)...)
+			assert.Equal(t, tt.code, code, stderr)
+			require.True(t, strings.HasPrefix(stdout, `<?xml version="1.0" encoding="UTF-8"?>`), stdout)
+			var rep struct {
+				Tests    int `xml:"tests,attr"`
+				Failures int `xml:"failures,attr"`
+				Errors   int `xml:"errors,attr"`
+				Suites   []struct {
+					Name  string `xml:"name,attr"`
+					Cases []struct {
+						Classname string `xml:"classname,attr"`
+					} `xml:"testcase"`
+				} `xml:"testsuite"`
+			}
+			require.NoError(t, xml.Unmarshal([]byte(stdout), &rep))
+			assert.Equal(t, tt.tests, rep.Tests)
+			assert.Equal(t, tt.fails, rep.Failures+rep.Errors)
+			for _, s := range rep.Suites {
+				for _, c := range s.Cases {
+					assert.Equal(t, s.Name, c.Classname)
+				}
+			}
+			for _, s := range tt.stderr {
+				assert.Contains(t, stderr, s)
+			}
+		})
+	}
+	code, stdout, _ := runPathway(t, "", "test", "--root", "../..", "--format", "junit", "../../scenario/testdata/failing/cases.yaml")
+	require.Equal(t, 1, code)
+	checkGolden(t, filepath.Join("test", "failing-junit.golden"), regexp.MustCompile(`time="[0-9.]+"`).ReplaceAllString(stdout, `time="0.000"`))
 }

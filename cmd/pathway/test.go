@@ -28,13 +28,20 @@ type testOptions struct {
 func newTestCmd() *cobra.Command {
 	var o testOptions
 	cmd := &cobra.Command{
-		Use:   "test [--rules DIR] [--root DIR] [--coverage] [--min-coverage N] [--format text|json] FILE|DIR...",
+		Use:   "test [--rules DIR] [--root DIR] [--coverage] [--min-coverage N] [--format text|json|junit] FILE|DIR...",
 		Short: "Run scenario files: expected decisions, rules, programmes and actions",
 		Long: `Test runs scenario files (for a folder, every .yaml file under it). Each case
 assesses a referral and compares the decision, the failed and unknown rules,
 the missing answers, the programmes offered and the safety actions with what
 the case expects. Each failure is printed with the case's file:line, its name,
-what was expected and what came; the run ends with the line "N passed, N failed".
+what was expected and what came, rules, programmes and actions named by
+their titles; the run ends with the line "N passed, N failed".
+
+With --format junit the results are a JUnit XML report, for CI services:
+one testsuite per scenario file, one testcase per case (its classname the
+file), a failure saying what was expected and what came. The line
+"N passed, N failed" (and the coverage, with --coverage) then goes to
+standard error.
 
 With --rules, the pack in DIR serves every scenario file that names a pack by
 name (pack: kent) or names none: run a suite against a draft of the rules.
@@ -63,10 +70,19 @@ packs with problems (every problem is listed, at file:line:col).`,
 	rulesFlag(cmd, &o.rules)
 	cmd.Flags().BoolVar(&o.coverage, "coverage", false, "report which rules the cases saw pass, fail and be unknown")
 	cmd.Flags().Float64Var(&o.minCoverage, "min-coverage", 0, "fail when fewer than this percentage of rules are covered (0 to 100)")
-	cmd.Flags().StringVar(&o.format, "format", "text", "output: text or json")
+	cmd.Flags().StringVar(&o.format, "format", "text", "output: text, json or junit")
+	completeFlag(cmd, "format", testFormats...)
+	noCompletion(cmd, "min-coverage")
 	cmd.Flags().StringVar(&o.root, "root", "", "the folder scenario files may name files and pack folders in (default: the current folder when it holds them, else the folder named)")
 	_ = cmd.MarkFlagDirname("root")
 	return cmd
+}
+
+// testFormats are the formats of pathway test, for shell completion.
+var testFormats = []string{
+	"text\teach failure, then N passed, N failed",
+	"json\tevery case's result, for systems",
+	"junit\ta JUnit XML report, for CI services",
 }
 
 // testReport is the JSON output of pathway test.
@@ -88,7 +104,7 @@ type testResult struct {
 }
 
 func runTest(cmd *cobra.Command, o testOptions, args []string) error {
-	if err := checkFormat(o.format, "text", "json"); err != nil {
+	if err := checkFormat(o.format, testFormats...); err != nil {
 		return err
 	}
 	if o.minCoverage < 0 || o.minCoverage > 100 {
@@ -129,7 +145,19 @@ func runTest(cmd *cobra.Command, o testOptions, args []string) error {
 	results := scenario.Run(cmd.Context(), files, cov)
 	passed, failed := scenario.Summary(results)
 	out := cmd.OutOrStdout()
-	if o.format == "json" {
+	switch o.format {
+	case "junit":
+		if err := scenario.WriteJUnit(out, results); err != nil {
+			return err
+		}
+		if o.coverage {
+			if err := cov.WriteText(stderr); err != nil {
+				return err
+			}
+			fmt.Fprintln(stderr)
+		}
+		fmt.Fprintf(stderr, "%d passed, %d failed\n", passed, failed)
+	case "json":
 		rep := testReport{Passed: passed, Failed: failed, Results: []testResult{}, Coverage: cov}
 		for _, r := range results {
 			tr := testResult{File: r.Case.File, Line: r.Case.Line, Name: r.Case.Name, Passed: r.Passed(), Mismatches: r.Mismatches}
@@ -144,7 +172,7 @@ func runTest(cmd *cobra.Command, o testOptions, args []string) error {
 		if err := writeJSON(out, rep); err != nil {
 			return err
 		}
-	} else {
+	default:
 		for _, r := range results {
 			if r.Passed() {
 				continue

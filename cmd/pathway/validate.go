@@ -48,7 +48,7 @@ MiB), or a file that is not JSON or YAML.`,
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output: text (one line per problem) or json")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	completeFlag(cmd, "format", "text\tone line per problem", "json\tfor systems")
 	return cmd
 }
 
