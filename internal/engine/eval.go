@@ -114,20 +114,34 @@ func (s *Session) run(p *Program) Value {
 		return Missing
 	}
 	if p.slots > 0 {
-		if cap(s.vars) < p.slots {
-			s.vars = make([]Value, p.slots)
-		}
-		fr.vars = s.vars[:p.slots]
+		s.useVars(p.slots)
 	}
 	return p.eval(fr)
+}
+
+// useVars readies n let-variables.
+func (s *Session) useVars(n int) {
+	if cap(s.vars) < n {
+		s.vars = make([]Value, n)
+	}
+	s.fr.vars = s.vars[:n]
 }
 
 // Decide evaluates p in the session and returns only its outcome: the
 // hot path, copying nothing. When the outcome is Unknown, Undecided says
 // why.
 func (s *Session) Decide(p *Program) Outcome {
-	v := s.run(p)
-	if s.fr.err == nil && v.K == KindBool {
+	// run, written out: this is the hot path.
+	fr := &s.fr
+	fr.steps, fr.built, fr.err = 0, 0, s.stopped
+	if s.stopped != nil {
+		return Unknown
+	}
+	if p.slots > 0 {
+		s.useVars(p.slots)
+	}
+	v := p.eval(fr)
+	if fr.err == nil && v.K == KindBool {
 		if v.I != 0 {
 			return True
 		}
