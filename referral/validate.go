@@ -332,6 +332,9 @@ func referralRules(_ context.Context, sl validator.StructLevel) {
 			"The COBI form asks whether the person is subject to a Stalking Protection Order (SPO). Answer true or false.")
 	}
 	plausibleDates(sl, &r)
+	if !anyControl(reflect.ValueOf(r)) {
+		return // the common case, found without building a path
+	}
 	walkText(reflect.ValueOf(r), "", func(path string, text string, free bool) {
 		if hasControl(text, free) {
 			detail := "Remove the control character (an invisible character such as an escape code or a null): only letters, digits, spaces and punctuation are accepted here."
@@ -410,6 +413,33 @@ func walkText(v reflect.Value, path string, fn func(path, text string, free bool
 			}
 		}
 	}
+}
+
+// anyControl reports whether any text of v holds a control character that
+// no text may hold (line breaks and tabs are looked at again by walkText).
+func anyControl(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.String:
+		return hasControl(v.String(), true) || strings.ContainsAny(v.String(), "\n\r\t")
+	case reflect.Pointer:
+		return !v.IsNil() && anyControl(v.Elem())
+	case reflect.Slice:
+		for i := range v.Len() {
+			if anyControl(v.Index(i)) {
+				return true
+			}
+		}
+	case reflect.Struct:
+		if t := v.Type(); t == typeDate || t == typeBirthDate {
+			return false
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() && anyControl(v.Field(i)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // hasControl reports whether text holds a control character; free text may
