@@ -327,7 +327,7 @@ func invalid(pack *pathway.Pack, opts Options, id string, problems diag.List) *p
 	}
 	problems.Sort()
 	return &pathway.Assessment{
-		Referral: id, Pack: pathway.Stamp{Name: v.Name, Version: v.Version, Digest: v.Digest}, At: at,
+		Referral: id, Pack: pathway.Stamp{Name: v.Name, Version: v.Version, Digest: v.Digest, Engine: pathway.EngineVersion()}, At: at,
 		Decision: pathway.Invalid, Problems: problems, Failed: []string{}, Unknown: []string{}, Missing: []string{},
 		Rules: []pathway.RuleResult{}, Programmes: []pathway.Offer{}, Actions: []pathway.Action{},
 	}
