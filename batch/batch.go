@@ -41,6 +41,15 @@ type Options struct {
 	// Progress, when set, is called from one goroutine after each
 	// assessment is written, with the counts so far. It must be quick.
 	Progress func(Progress)
+	// Assessed, when set, is called with each assessment before it is
+	// written, and with the line it came from: a service records each
+	// decision with it. It is called concurrently, from the goroutine that
+	// made the assessment, not in input order, and must not modify the
+	// assessment. When it returns an error the assessment is not written
+	// and the batch stops with that error. Once the batch is stopped (ctx
+	// done), Assessed is not called again and the lines still in hand are
+	// not written.
+	Assessed func(line int, a *pathway.Assessment) error
 }
 
 // Progress is how far a batch has got.
@@ -127,6 +136,17 @@ func AssessLines(ctx context.Context, pack *pathway.Pack, r io.Reader, w io.Writ
 				defer func() { done <- struct{}{} }()
 				for j := range jobs {
 					a := assessLine(ctx, pack, opts, j)
+					if opts.Assessed != nil {
+						if ctx.Err() != nil {
+							results <- result{seq: j.seq, end: j.end, decision: a.Decision}
+							continue
+						}
+						if err := opts.Assessed(j.line, a); err != nil {
+							cancel(fmt.Errorf("line %d: %w", j.line, err))
+							results <- result{seq: j.seq, end: j.end, decision: a.Decision}
+							continue
+						}
+					}
 					out, err := json.Marshal(a)
 					if err != nil {
 						cancel(fmt.Errorf("line %d: cannot write the assessment: %w", j.line, err))
@@ -159,7 +179,7 @@ func AssessLines(ctx context.Context, pack *pathway.Pack, r io.Reader, w io.Writ
 				delete(pending, next)
 				next++
 				<-inFlight
-				if failed {
+				if failed || p.out == nil {
 					continue
 				}
 				if _, err := bw.Write(p.out); err != nil {
