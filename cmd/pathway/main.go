@@ -44,9 +44,11 @@ func newRoot() *cobra.Command {
 		Long: `Pathway checks referrals to domestic abuse and stalking perpetrator programmes
 against a rule pack, explains its decisions, lists victim-safety actions and
 reports outcomes. With no --rules, the embedded default pack (kent) is used.`,
+		Version:       versionText(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetVersionTemplate("{{.Version}}")
 	for _, c := range commands {
 		root.AddCommand(c())
 	}
