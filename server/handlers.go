@@ -152,11 +152,11 @@ func (s *Server) assess(w http.ResponseWriter, r *http.Request, caller Caller, s
 	if !ok {
 		return
 	}
-	if mediaOf(r.Header.Get("Content-Type")) == mediaLines {
+	switch mediaOf(r.Header.Get("Content-Type")) {
+	case mediaLines:
 		s.assessLines(w, r, caller, st, at)
 		return
-	}
-	if mediaOf(r.Header.Get("Content-Type")) == mediaOther {
+	case mediaOther:
 		s.unsupported(w, true)
 		return
 	}
