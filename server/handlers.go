@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -84,15 +85,22 @@ func (s *Server) authenticate(r *http.Request) (Caller, bool) {
 	return s.cfg.Tokens.Lookup(strings.TrimSpace(token))
 }
 
-// read reads and decodes the one referral of a request, answering 415,
-// 413 or 400 itself when it cannot (ok false).
-func (s *Server) read(w http.ResponseWriter, r *http.Request) (*referral.Referral, diag.List, bool) {
+// readReferral reads the body of a one-referral request, answering 415,
+// 413 or 400 itself when it cannot (ok false). The caller must putBuf the
+// body.
+func (s *Server) readReferral(w http.ResponseWriter, r *http.Request) (*bytes.Buffer, bool) {
 	m := mediaOf(r.Header.Get("Content-Type"))
 	if m == mediaOther || m == mediaLines {
 		s.unsupported(w, false)
-		return nil, nil, false
+		return nil, false
 	}
-	body, ok := s.readBody(w, r, m)
+	return s.readBody(w, r, m)
+}
+
+// read reads, decodes and validates the one referral of a request,
+// answering 415, 413 or 400 itself when it cannot (ok false).
+func (s *Server) read(w http.ResponseWriter, r *http.Request) (*referral.Referral, diag.List, bool) {
+	body, ok := s.readReferral(w, r)
 	if !ok {
 		return nil, nil, false
 	}
