@@ -72,7 +72,7 @@ func (s *Server) v1(h func(http.ResponseWriter, *http.Request, Caller, *state)) 
 // a token, once.
 func (s *Server) authenticate(r *http.Request) (Caller, bool) {
 	if s.cfg.Tokens == nil {
-		return LocalCaller, s.cfg.InsecureLocal
+		return localCaller, s.cfg.InsecureLocal
 	}
 	values := r.Header.Values("Authorization")
 	if len(values) != 1 {

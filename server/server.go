@@ -61,9 +61,9 @@ const (
 	DefaultDrainTimeout = 30 * time.Second
 )
 
-// LocalCaller is the caller of a service that runs without tokens
+// localCaller is the caller of a service that runs without tokens
 // (Config.InsecureLocal): every request is the referrer's.
-var LocalCaller = Caller{Name: "local", Role: "referrer"}
+var localCaller = Caller{Name: "local", Role: "referrer"}
 
 // Config configures a Server.
 type Config struct {
@@ -76,9 +76,9 @@ type Config struct {
 	// Tokens are the bearer tokens accepted. Required unless
 	// InsecureLocal.
 	Tokens *Tokens
-	// InsecureLocal, without Tokens, treats every caller as LocalCaller,
-	// for trying the service out. Serve then refuses any listener that is
-	// not on a loopback address.
+	// InsecureLocal, without Tokens, treats every caller as the referrer
+	// (named "local" in the decision log), for trying the service out.
+	// Serve then refuses any listener that is not on a loopback address.
 	InsecureLocal bool
 	// DecisionLog records every assessment. Nil records nothing (a program
 	// that embeds the service and keeps its own record).
@@ -200,7 +200,7 @@ func (s *Server) checkRoles(p *pathway.Pack) error {
 			}
 		}
 	} else {
-		roles[LocalCaller.Role] = diag.Range{}
+		roles[localCaller.Role] = diag.Range{}
 	}
 	probe := &referral.Referral{}
 	var problems diag.List
