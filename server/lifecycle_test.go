@@ -117,6 +117,16 @@ func rawRequest(t *testing.T, addr, path string, body []byte) (net.Conn, *bufio.
 	return conn, bufio.NewReader(conn)
 }
 
+// waitInFlight waits until n requests, besides the one asking, are being
+// answered.
+func waitInFlight(t *testing.T, s *service, n int) {
+	t.Helper()
+	want := fmt.Sprintf("\npathway_http_requests_in_flight %d\n", n+1)
+	require.Eventually(t, func() bool {
+		return strings.Contains(string(s.do(t, "GET", "/metrics", "", "", nil).body), want)
+	}, 30*time.Second, 5*time.Millisecond, "the request never arrived")
+}
+
 // SIGTERM (the context done) stops new connections, and the requests in
 // flight are answered before Serve returns.
 func TestDrain(t *testing.T) {
@@ -126,7 +136,7 @@ func TestDrain(t *testing.T) {
 	body := examples(t)["hr-eligible.json"]
 	conn, rd := rawRequest(t, addr, "/v1/assess", body)
 	defer conn.Close()
-	time.Sleep(50 * time.Millisecond) // the request is being read
+	waitInFlight(t, s, 1)
 
 	stopped := make(chan error, 1)
 	go func() { stopped <- s.stop() }()
@@ -170,7 +180,7 @@ func TestDrainTimeout(t *testing.T) {
 	s := start(t, server.Config{DrainTimeout: 200 * time.Millisecond}, nil)
 	conn, _ := rawRequest(t, strings.TrimPrefix(s.url, "http://"), "/v1/assess", examples(t)["hr-eligible.json"])
 	defer conn.Close()
-	time.Sleep(50 * time.Millisecond)
+	waitInFlight(t, s, 1)
 	err := s.stop()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "cut off")
