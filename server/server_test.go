@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -360,4 +361,35 @@ func TestLinesTooLong(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"eligible KR-2024-0042", "invalid line 2", "eligible KR-2024-0042"}, decisions)
+}
+
+// A body sent without a length (chunked) is cut off at the limit too.
+func TestTooLargeWithoutLength(t *testing.T) {
+	s := start(t, server.Config{}, nil)
+	for _, tt := range []struct {
+		name string
+		size int
+		want int
+	}{
+		{name: "at the limit", size: server.MaxBody, want: 200},
+		{name: "over the limit", size: server.MaxBody + 1, want: 413},
+		{name: "far over the limit", size: 64 << 20, want: 413},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			body := examples(t)["hr-eligible.json"]
+			pad := strings.NewReader(strings.Repeat(" ", tt.size-len(body)))
+			req, err := http.NewRequest("POST", s.url+"/v1/assess", io.MultiReader(bytes.NewReader(body), pad))
+			require.NoError(t, err)
+			req.Header.Set("Authorization", "Bearer "+tokenOf("referrer"))
+			resp, err := s.client.Do(req)
+			if err != nil && tt.want == 413 {
+				// The service may close the connection while a large body is still being sent.
+				return
+			}
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			assert.Zero(t, req.ContentLength, "sent without a length")
+			assert.Equal(t, tt.want, resp.StatusCode)
+		})
+	}
 }
