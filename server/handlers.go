@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -223,7 +224,7 @@ func (s *Server) assessLines(w http.ResponseWriter, r *http.Request, caller Call
 	h.Set("X-Decision-Id", id)
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	in := &progressReader{r: io.LimitReader(r.Body, MaxLinesBody+1), rc: rc, timeout: s.cfg.ReadTimeout}
+	in := &progressReader{r: r.Body, rc: rc, timeout: s.cfg.ReadTimeout, limit: MaxLinesBody}
 	out := &progressWriter{w: w, rc: rc, timeout: s.cfg.WriteTimeout}
 	prefix := id + "/"
 	sum, err := batch.AssessLines(r.Context(), st.pack, in, out, batch.Options{
@@ -234,9 +235,6 @@ func (s *Server) assessLines(w http.ResponseWriter, r *http.Request, caller Call
 			return s.record(decisionOf(prefix+strconv.Itoa(line), now, caller, a, line))
 		},
 	})
-	if err == nil && in.n > MaxLinesBody {
-		err = errors.New("the request sent more than the most a JSON Lines request may")
-	}
 	if err != nil {
 		// The answer is incomplete: cut the connection, so that the caller
 		// sees a failed request, never a short answer that looks whole.
@@ -248,16 +246,34 @@ func (s *Server) assessLines(w http.ResponseWriter, r *http.Request, caller Call
 	}
 }
 
-// progressReader moves the read deadline on as a long request is read.
+// progressReader moves the read deadline on as a long request is read,
+// and hands on at most limit bytes: past them it fails, so that the batch
+// stops without taking the line it was reading.
 type progressReader struct {
 	r       io.Reader
 	rc      *http.ResponseController
 	timeout time.Duration
 	n       int64
+	limit   int64
 }
 
+var errTooMuch = fmt.Errorf("the request sent more than %d bytes, the most a JSON Lines request may", MaxLinesBody)
+
 func (p *progressReader) Read(b []byte) (int, error) {
-	_ = p.rc.SetReadDeadline(time.Now().Add(p.timeout))
+	if p.timeout > 0 {
+		_ = p.rc.SetReadDeadline(time.Now().Add(p.timeout))
+	}
+	rem := p.limit - p.n
+	if rem <= 0 {
+		var one [1]byte
+		if n, err := p.r.Read(one[:]); n == 0 {
+			return 0, err
+		}
+		return 0, errTooMuch
+	}
+	if int64(len(b)) > rem {
+		b = b[:rem]
+	}
 	n, err := p.r.Read(b)
 	p.n += int64(n)
 	return n, err
