@@ -47,8 +47,9 @@ type Options struct {
 	// made the assessment, not in input order, and must not modify the
 	// assessment. When it returns an error the assessment is not written
 	// and the batch stops with that error. Once the batch is stopped (ctx
-	// done), Assessed is not called again and the lines still in hand are
-	// not written.
+	// done), Assessed is not called again and neither that line nor any
+	// after it is written: what is written is always every line up to a
+	// point, in order. Lines after that point may have been seen already.
 	Assessed func(line int, a *pathway.Assessment) error
 }
 
@@ -168,7 +169,7 @@ func AssessLines(ctx context.Context, pack *pathway.Pack, r io.Reader, w io.Writ
 		bw := bufio.NewWriterSize(w, 64<<10)
 		pending := map[int]result{}
 		next := 0
-		failed := false
+		failed, stopped := false, false // a write failed; a line was held back
 		for res := range results {
 			pending[res.seq] = res
 			for {
@@ -179,7 +180,12 @@ func AssessLines(ctx context.Context, pack *pathway.Pack, r io.Reader, w io.Writ
 				delete(pending, next)
 				next++
 				<-inFlight
-				if failed || p.out == nil {
+				if p.out == nil {
+					// A line was not to be written: nothing after it is
+					// either, so that what is written has no gap.
+					stopped = true
+				}
+				if failed || stopped {
 					continue
 				}
 				if _, err := bw.Write(p.out); err != nil {
