@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"unicode"
 
@@ -118,11 +119,19 @@ func HashToken(token string) string {
 // ReadTokens reads a tokens file (see ParseTokens). It reads a regular
 // file only (never a device or a pipe, which could block or never end),
 // and at most MaxTokensFile bytes.
+//
+// On systems with Unix permissions it refuses a file that users other than
+// its owner may change: whoever can write to it can let themselves in.
 func ReadTokens(path string) (*Tokens, error) {
 	data, err := readRegularFile(path, MaxTokensFile)
 	if err != nil {
 		return nil, diag.List{{Severity: diag.Error, Code: "unreadable", Range: diag.Range{File: path},
 			Summary: "Cannot read the tokens file", Detail: err.Error()}}
+	}
+	if info, err := os.Stat(path); err == nil && runtime.GOOS != "windows" && info.Mode().Perm()&0o022 != 0 {
+		return nil, diag.List{{Severity: diag.Error, Code: "writable-by-others", Range: diag.Range{File: path},
+			Summary: "Other users may change the tokens file",
+			Detail:  "Whoever can write to the tokens file can give themselves a token. Make it writable by its owner only (chmod go-w)."}}
 	}
 	return ParseTokens(path, data)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -97,6 +98,9 @@ func TestReadTokens(t *testing.T) {
 	require.NoError(t, os.WriteFile(big, bytes.Repeat([]byte("#\n"), server.MaxTokensFile), 0o600))
 	fifo := filepath.Join(dir, "fifo")
 	hasFIFO := mkfifo(fifo) == nil
+	shared := filepath.Join(dir, "shared.yaml")
+	require.NoError(t, os.WriteFile(shared, []byte("tokens:\n  - name: a\n    role: referrer\n    sha256: "+hashA+"\n"), 0o600))
+	require.NoError(t, os.Chmod(shared, 0o666))
 	link := filepath.Join(dir, "link.yaml")
 	require.NoError(t, os.Symlink(good, link))
 
@@ -109,11 +113,15 @@ func TestReadTokens(t *testing.T) {
 		{name: "a folder", path: dir, want: "not a regular file"},
 		{name: "a pipe, which would block", path: fifo, want: "not a regular file"},
 		{name: "too large", path: big, want: "larger than"},
+		{name: "writable by others", path: shared, want: "chmod go-w"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.path == fifo && !hasFIFO {
 				t.Skip("no named pipes here")
+			}
+			if tt.path == shared && runtime.GOOS == "windows" {
+				t.Skip("no Unix permissions here")
 			}
 			tokens, err := server.ReadTokens(tt.path)
 			if tt.want == "" {
@@ -122,7 +130,6 @@ func TestReadTokens(t *testing.T) {
 				return
 			}
 			require.Error(t, err)
-			assert.Contains(t, err.Error(), "Cannot read the tokens file")
 			assert.Contains(t, diag.From(err)[0].Detail, tt.want)
 		})
 	}
