@@ -29,8 +29,9 @@ import (
 // with a decision log file, and clients in the same process; CPU time is
 // the whole process's (service and clients):
 //
-//	go test ./server -run XXX -bench 'Serve' -benchtime 20000x -count 6 | tee serve.txt
-//	benchstat serve.txt
+//	go test ./server -run XXX -bench 'BenchmarkServe$' -benchtime 20000x -count 6 | tee serve.txt
+//	go test ./server -run XXX -bench 'BenchmarkServeLines' -benchtime 3x -count 6 | tee lines.txt
+//	benchstat serve.txt lines.txt
 
 // benchService starts a service for a benchmark, logging decisions to a
 // file and its own log at warning level.
