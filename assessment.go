@@ -32,11 +32,16 @@ const (
 	Invalid Decision = "invalid"
 )
 
-// Stamp names the pack version an assessment was made under.
+// Stamp names the pack version an assessment was made under, and the
+// engine (the version of this module) that made it, so that a decision can
+// be reproduced.
 type Stamp struct {
 	Name    string `json:"name"`
 	Version string `json:"version"`
 	Digest  string `json:"digest"`
+	// Engine is the version of the Pathway module that decided; see
+	// EngineVersion.
+	Engine string `json:"engine"`
 }
 
 // RuleResult is one rule's outcome, explained.
@@ -117,7 +122,7 @@ type Action = safeguarding.Action
 
 func newAssessment(id string, v *Version, at referral.Date) *Assessment {
 	return &Assessment{
-		Referral: id, Pack: Stamp{Name: v.Name, Version: v.Version, Digest: v.Digest}, At: at,
+		Referral: id, Pack: Stamp{Name: v.Name, Version: v.Version, Digest: v.Digest, Engine: EngineVersion()}, At: at,
 		Problems: diag.List{}, Failed: []string{}, Unknown: []string{}, Missing: []string{},
 		Rules: []RuleResult{}, Programmes: []Offer{}, Actions: []Action{},
 	}

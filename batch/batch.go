@@ -47,6 +47,16 @@ type Options struct {
 	// Progress, when set, is called from one goroutine after each
 	// assessment is written, with the counts so far. It must be quick.
 	Progress func(Progress)
+	// Assessed, when set, is called with each assessment before it is
+	// written, and with the line it came from: a service records each
+	// decision with it. It is called concurrently, from the goroutine that
+	// made the assessment, not in input order, and must not modify the
+	// assessment. When it returns an error the assessment is not written
+	// and the batch stops with that error. Once the batch is stopped (ctx
+	// done), Assessed is not called again and neither that line nor any
+	// after it is written: what is written is always every line up to a
+	// point, in order. Lines after that point may have been seen already.
+	Assessed func(line int, a *pathway.Assessment) error
 }
 
 // Progress is how far a batch has got.
@@ -134,6 +144,17 @@ func AssessLines(ctx context.Context, pack *pathway.Pack, r io.Reader, w io.Writ
 				defer func() { done <- struct{}{} }()
 				for j := range jobs {
 					a := assessLine(ctx, pack, opts, j)
+					if opts.Assessed != nil {
+						if ctx.Err() != nil {
+							results <- result{seq: j.seq, end: j.end, decision: a.Decision}
+							continue
+						}
+						if err := opts.Assessed(j.line, a); err != nil {
+							cancel(fmt.Errorf("line %d: %w", j.line, err))
+							results <- result{seq: j.seq, end: j.end, decision: a.Decision}
+							continue
+						}
+					}
 					out, err := json.Marshal(a)
 					if err != nil {
 						cancel(fmt.Errorf("line %d: cannot write the assessment: %w", j.line, err))
@@ -155,7 +176,7 @@ func AssessLines(ctx context.Context, pack *pathway.Pack, r io.Reader, w io.Writ
 		bw := bufio.NewWriterSize(w, 64<<10)
 		pending := map[int]result{}
 		next := 0
-		failed := false
+		failed, stopped := false, false // a write failed; a line was held back
 		for res := range results {
 			pending[res.seq] = res
 			for {
@@ -166,7 +187,12 @@ func AssessLines(ctx context.Context, pack *pathway.Pack, r io.Reader, w io.Writ
 				delete(pending, next)
 				next++
 				<-inFlight
-				if failed {
+				if p.out == nil {
+					// A line was not to be written: nothing after it is
+					// either, so that what is written has no gap.
+					stopped = true
+				}
+				if failed || stopped {
 					continue
 				}
 				if _, err := bw.Write(p.out); err != nil {
@@ -361,7 +387,7 @@ func invalid(pack *pathway.Pack, opts Options, id string, problems diag.List) *p
 	}
 	problems.Sort()
 	return &pathway.Assessment{
-		Referral: id, Pack: pathway.Stamp{Name: v.Name, Version: v.Version, Digest: v.Digest}, At: at,
+		Referral: id, Pack: pathway.Stamp{Name: v.Name, Version: v.Version, Digest: v.Digest, Engine: pathway.EngineVersion()}, At: at,
 		Decision: pathway.Invalid, Problems: problems, Failed: []string{}, Unknown: []string{}, Missing: []string{},
 		Rules: []pathway.RuleResult{}, Programmes: []pathway.Offer{}, Actions: []pathway.Action{},
 	}

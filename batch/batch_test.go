@@ -337,3 +337,59 @@ func BenchmarkBatch(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// Assessed sees every assessment written, with its line; when it fails,
+// the batch stops with its error and that line is not written.
+func TestAssessed(t *testing.T) {
+	in := append(corpus(t, 50, 3), []byte("\nnot json\n")...) // line 51 blank, 52 bad
+	tests := []struct {
+		name      string
+		failAt    int // the line whose Assessed call fails; 0 for none
+		wantLines int
+	}{
+		{name: "every line seen", wantLines: 51},
+		{name: "a failure stops the batch", failAt: 7},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			seen := map[int]pathway.Decision{}
+			var out bytes.Buffer
+			errStop := errors.New("cannot record the decision")
+			sum, err := batch.AssessLines(context.Background(), pathway.Default(), bytes.NewReader(in), &out, batch.Options{
+				Workers: 2,
+				Assessed: func(line int, a *pathway.Assessment) error {
+					if line == tt.failAt {
+						return errStop
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					seen[line] = a.Decision
+					return nil
+				},
+			})
+			var written []line
+			if out.Len() > 0 {
+				written = decodeLines(t, out.Bytes())
+			}
+			if tt.failAt == 0 {
+				require.NoError(t, err)
+				assert.Len(t, seen, tt.wantLines)
+				assert.Len(t, written, tt.wantLines)
+				assert.Equal(t, pathway.Invalid, seen[52], "the bad line is seen at its number")
+				assert.NotContains(t, seen, 51, "blank lines are skipped")
+				assert.Equal(t, tt.wantLines, sum.Lines)
+				return
+			}
+			require.ErrorIs(t, err, errStop)
+			assert.Contains(t, err.Error(), fmt.Sprintf("line %d", tt.failAt))
+			assert.Less(t, len(written), tt.failAt, "nothing from the failed line on is written")
+			// What is written is every line up to a point, in order, each seen.
+			for i, l := range written {
+				assert.Equal(t, fmt.Sprintf("GEN-%06d", i), l.Referral, "what is written is in order")
+				assert.Contains(t, seen, i+1, "what is written was seen")
+			}
+			assert.Equal(t, len(written), sum.Lines)
+		})
+	}
+}

@@ -3,7 +3,7 @@ package outcomes
 import (
 	"errors"
 	"fmt"
-	"runtime/debug"
+	"github.com/saferpath/pathway/internal/buildinfo"
 	"slices"
 	"strings"
 	"time"
@@ -139,33 +139,9 @@ func WithGenerationDate(d referral.Date) Option {
 	}
 }
 
-// ModulePath is the module path of this library.
-const ModulePath = "github.com/saferpath/pathway"
-
 // EngineVersion returns the version of this library in the running
 // program, from its build information: a module version such as
-// "v1.4.0", or "devel" for a build from a work tree.
-func EngineVersion() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "devel"
-	}
-	version := ""
-	if info.Main.Path == ModulePath {
-		version = info.Main.Version
-	}
-	for _, d := range info.Deps {
-		if d.Path == ModulePath {
-			version = d.Version
-			if d.Replace != nil {
-				version = d.Replace.Version
-			}
-		}
-	}
-	if version == "" || version == "(devel)" {
-		return "devel"
-	}
-	return version
-}
+// "v1.4.0", or "devel" for a build from a work tree. Reports record it.
+func EngineVersion() string { return buildinfo.Version() }
 
 func today() referral.Date { return referral.DateOf(time.Now()) }

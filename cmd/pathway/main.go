@@ -46,9 +46,12 @@ func newRoot() *cobra.Command {
 		Long: `Pathway checks referrals to domestic abuse and stalking perpetrator programmes
 against a rule pack, explains its decisions, lists victim-safety actions and
 reports outcomes. With no --rules, the embedded default pack (kent) is used.`,
+		Version:       "-", // --version prints versionText, worked out only then
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	cobra.AddTemplateFunc("pathwayVersion", versionText)
+	root.SetVersionTemplate("{{pathwayVersion}}")
 	for _, c := range commands {
 		root.AddCommand(c())
 	}
