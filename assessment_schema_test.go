@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/saferpath/pathway/internal/schematest"
+
 	"github.com/saferpath/pathway"
 	"github.com/saferpath/pathway/internal/golden"
 	"github.com/saferpath/pathway/referral"
@@ -29,15 +31,7 @@ func TestAssessmentSchemaFile(t *testing.T) {
 // give every decision, passes the assessment's schema; and the schema
 // refuses what is not an assessment.
 func TestAssessmentsPassTheSchema(t *testing.T) {
-	data, err := pathway.AssessmentSchema()
-	require.NoError(t, err)
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	require.NoError(t, err)
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	require.NoError(t, c.AddResource("assessment.json", doc))
-	schema, err := c.Compile("assessment.json")
-	require.NoError(t, err)
+	schema := schematest.Generated(t, pathway.AssessmentSchema)
 
 	files, err := filepath.Glob("examples/referrals/*")
 	require.NoError(t, err)

@@ -3,7 +3,6 @@ package diag_test
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,6 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/saferpath/pathway/internal/schematest"
+
 	"github.com/saferpath/pathway/diag"
 	"github.com/saferpath/pathway/internal/golden"
 )
@@ -21,17 +22,7 @@ import (
 // testdata/sarif/README.md).
 func sarifSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	f, err := os.Open("testdata/sarif/sarif-2.1.0-rtm.5.json")
-	require.NoError(t, err)
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	require.NoError(t, err)
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	require.NoError(t, c.AddResource("sarif.json", doc))
-	s, err := c.Compile("sarif.json")
-	require.NoError(t, err)
-	return s
+	return schematest.File(t, "testdata/sarif/sarif-2.1.0-rtm.5.json")
 }
 
 // editorProblems are problems of every shape an editor may be given.

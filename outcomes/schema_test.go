@@ -2,7 +2,6 @@ package outcomes
 
 import (
 	"bufio"
-	"bytes"
 	"os"
 	"strings"
 	"testing"
@@ -10,20 +9,13 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/saferpath/pathway/internal/schematest"
 )
 
 func eventSchemaCompiled(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	data, err := Schema()
-	require.NoError(t, err)
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	require.NoError(t, err)
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	require.NoError(t, c.AddResource("event.json", doc))
-	s, err := c.Compile("event.json")
-	require.NoError(t, err)
-	return s
+	return schematest.Generated(t, Schema)
 }
 
 // TestSchemaAcceptsTheExampleLog validates every line of the sample log

@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/saferpath/pathway/internal/schematest"
+
 	"github.com/saferpath/pathway"
 	"github.com/saferpath/pathway/internal/golden"
 	"github.com/saferpath/pathway/internal/yamlsrc"
@@ -87,16 +89,7 @@ func TestDocumentSaysWhatMatters(t *testing.T) {
 
 func compile(t *testing.T, gen func() ([]byte, error)) *jsonschema.Schema {
 	t.Helper()
-	data, err := gen()
-	require.NoError(t, err)
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	require.NoError(t, err)
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	require.NoError(t, c.AddResource("schema.json", doc))
-	s, err := c.Compile("schema.json")
-	require.NoError(t, err)
-	return s
+	return schematest.Generated(t, gen)
 }
 
 // asJSON reads a YAML file as the JSON value editors check.

@@ -11,20 +11,13 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/saferpath/pathway/internal/schematest"
 )
 
 func compiledSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	data, err := Schema()
-	require.NoError(t, err)
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	require.NoError(t, err)
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	require.NoError(t, c.AddResource("referral.json", doc))
-	s, err := c.Compile("referral.json")
-	require.NoError(t, err)
-	return s
+	return schematest.Generated(t, Schema)
 }
 
 // instance reads an example file, JSON or YAML, as a JSON value.

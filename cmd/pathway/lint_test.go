@@ -12,6 +12,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/saferpath/pathway/internal/schematest"
 )
 
 func TestLintCommand(t *testing.T) {
@@ -162,15 +164,5 @@ func TestLintGCCProblemMatcher(t *testing.T) {
 // diag/testdata/sarif (see its README.md).
 func sarifSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	f, err := os.Open("../../diag/testdata/sarif/sarif-2.1.0-rtm.5.json")
-	require.NoError(t, err)
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	require.NoError(t, err)
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	require.NoError(t, c.AddResource("sarif.json", doc))
-	s, err := c.Compile("sarif.json")
-	require.NoError(t, err)
-	return s
+	return schematest.File(t, "../../diag/testdata/sarif/sarif-2.1.0-rtm.5.json")
 }
