@@ -151,28 +151,8 @@ func parse(f *yamlsrc.File) (*Rules, diag.List) {
 		problems = append(problems, f.Diag(f.Root, "no-criteria", "The file has no criteria",
 			"A pack needs at least one referral criterion under `criteria:`.", ""))
 	}
-	problems = append(problems, duplicates(rs.Seen)...)
+	problems = append(problems, rule.Duplicates(rs.Seen, "scenarios and reports name rules by id")...)
 	return rs, problems
-}
-
-// duplicates reports ids given twice in one file.
-func duplicates(seen []rule.Rule) diag.List {
-	var problems diag.List
-	first := map[string]rule.Rule{}
-	for _, r := range seen {
-		if r.ID == "" {
-			continue
-		}
-		if f, dup := first[r.ID]; dup {
-			problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "duplicate-id",
-				Summary: fmt.Sprintf("The id %q is used twice", r.ID),
-				Detail:  fmt.Sprintf("It is already used at %s. Ids must be unique within a version: scenarios and reports name rules by id. Rename one of them.", f.IDAt),
-				Range:   r.IDAt})
-			continue
-		}
-		first[r.ID] = r
-	}
-	return problems
 }
 
 // Result is one rule's outcome for one referral.

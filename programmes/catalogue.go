@@ -295,28 +295,8 @@ func parse(f *yamlsrc.File, window Window, criteria []string) (*Catalogue, diag.
 			Delivery: s.Delivery, Sessions: s.Sessions, SessionHours: s.SessionHours, Facilitators: s.Facilitators,
 			Places: s.Places, Groups: s.Groups, GroupSize: s.GroupSize, Staff: s.Staff, Waives: s.Waives, Funding: funding})
 	}
-	problems = append(problems, duplicates(cat.Seen)...)
+	problems = append(problems, rule.Duplicates(cat.Seen, "scenarios, reports and the capacity ledger name programmes by id")...)
 	return cat, problems
-}
-
-// duplicates reports programme ids given twice in the file.
-func duplicates(seen []rule.Rule) diag.List {
-	var problems diag.List
-	first := map[string]rule.Rule{}
-	for _, r := range seen {
-		if r.ID == "" {
-			continue
-		}
-		if f, dup := first[r.ID]; dup {
-			problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "duplicate-id",
-				Summary: fmt.Sprintf("The id %q is used twice", r.ID),
-				Detail:  fmt.Sprintf("It is already used at %s. Ids must be unique within a version: scenarios, reports and the capacity ledger name programmes by id. Rename one of them.", f.IDAt),
-				Range:   r.IDAt})
-			continue
-		}
-		first[r.ID] = r
-	}
-	return problems
 }
 
 // checkCapacity checks that a programme says what its funding buys: places

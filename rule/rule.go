@@ -9,7 +9,11 @@
 // embed Rule in their own types and evaluate them.
 package rule
 
-import "github.com/saferpath/pathway/diag"
+import (
+	"fmt"
+
+	"github.com/saferpath/pathway/diag"
+)
 
 // Rule is what a rule says about itself. It is part of a loaded rule pack,
 // which is immutable: do not change it.
@@ -84,4 +88,28 @@ type Reading struct {
 	// YYYY-MM-DD, the number of items of a list, or nil when the answer
 	// is missing.
 	Value any
+}
+
+// Duplicates reports each id that rules holds more than once, at every
+// place after the first. namedBy says what names these rules by id (such
+// as "scenarios and reports name rules by id"), for the advice to rename
+// one. Rules without
+// an id are passed over: their missing id is reported on its own.
+func Duplicates(rules []Rule, namedBy string) diag.List {
+	var problems diag.List
+	first := map[string]Rule{}
+	for _, r := range rules {
+		if r.ID == "" {
+			continue
+		}
+		if f, dup := first[r.ID]; dup {
+			problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "duplicate-id",
+				Summary: fmt.Sprintf("The id %q is used twice", r.ID),
+				Detail:  fmt.Sprintf("It is already used at %s. Ids must be unique within a version: %s. Rename one of them.", f.IDAt, namedBy),
+				Range:   r.IDAt})
+			continue
+		}
+		first[r.ID] = r
+	}
+	return problems
 }
