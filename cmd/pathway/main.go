@@ -39,6 +39,11 @@ func exitCode(code int) error { return &exitError{code: code} }
 // commands are added by each command's file in its init function.
 var commands []func() *cobra.Command
 
+// cobra keeps template functions in one map for the process: add ours once,
+// before any command is made, rather than with each root (tests make many
+// roots at once).
+func init() { cobra.AddTemplateFunc("pathwayVersion", versionText) }
+
 func newRoot() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "pathway",
@@ -50,7 +55,6 @@ reports outcomes. With no --rules, the embedded default pack (kent) is used.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	cobra.AddTemplateFunc("pathwayVersion", versionText)
 	root.SetVersionTemplate("{{pathwayVersion}}")
 	for _, c := range commands {
 		root.AddCommand(c())
