@@ -84,10 +84,11 @@ type Field struct {
 	// Name is the field's JSON name, the last part of its path.
 	Name string
 	Kind Kind
-	// Enum names the enumeration of a choice, and Values lists its
-	// values.
-	Enum   string
-	Values []string
+	// Enum names the enumeration of a choice, Values lists its values,
+	// and ValueLabels the words a form shows for each, in the same order.
+	Enum        string
+	Values      []string
+	ValueLabels []string
 	// Class is the class of data of an answer; groups and lists have
 	// none (their answers have one each).
 	Class Class
@@ -163,6 +164,7 @@ func FieldAt(path string) (Field, bool) {
 
 func (f Field) clone() Field {
 	f.Values = slices.Clone(f.Values)
+	f.ValueLabels = slices.Clone(f.ValueLabels)
 	f.index = slices.Clone(f.index)
 	f.Forms = slices.Clone(f.Forms)
 	if f.ShowIf != nil {
@@ -288,7 +290,7 @@ func (s *fieldSet) walk(t reflect.Type, prefix string) {
 		case ft.Kind() == reflect.String:
 			f.Kind = KindText
 			if enum := enumOfType(ft); enum != "" {
-				f.Kind, f.Enum, f.Values = KindChoice, enum, enumValues(enum)
+				f.Kind, f.Enum, f.Values, f.ValueLabels = KindChoice, enum, enumValues(enum), enumLabels(enum)
 			}
 		case ft.Kind() == reflect.Struct:
 			f.Kind = KindGroup

@@ -32,6 +32,9 @@ func TestDescription(t *testing.T) {
 			fmt.Fprintf(&b, " when %s is %v", f.ShowIf.Field, f.ShowIf.Values)
 		}
 		b.WriteString("\n")
+		for i, v := range f.Values {
+			fmt.Fprintf(&b, "      %s: %q\n", v, f.ValueLabels[i])
+		}
 	}
 	golden.Check(t, "testdata/fields.golden", []byte(b.String()))
 }
@@ -49,6 +52,10 @@ func TestEveryAnswerHasClassAndLabel(t *testing.T) {
 			}
 			if f.Leaf() {
 				assert.Contains(t, Classes(), f.Class, "give the field a class tag")
+			}
+			assert.Len(t, f.ValueLabels, len(f.Values), "every value of a choice has the words a form shows for it")
+			for _, l := range f.ValueLabels {
+				assert.NotEmpty(t, l)
 			}
 			got, ok := FieldAt(f.Path)
 			require.True(t, ok)
