@@ -104,6 +104,9 @@ type Field struct {
 	FreeText bool
 	// Label names the field in messages: "the victim's name".
 	Label string
+	// Item names one item of a list, as a form says it: "victim" in
+	// "Add another victim".
+	Item string
 	// Required is true when a referral without the field is invalid.
 	Required bool
 	// Max is the most characters a text may have, or items a list; 0 for
@@ -254,7 +257,7 @@ func (s *fieldSet) walk(t reflect.Type, prefix string) {
 		if name == "" {
 			continue
 		}
-		f := Field{Path: prefix + name, Name: name, Label: sf.Tag.Get("label"), Class: Class(sf.Tag.Get("class")),
+		f := Field{Path: prefix + name, Name: name, Label: sf.Tag.Get("label"), Item: sf.Tag.Get("item"), Class: Class(sf.Tag.Get("class")),
 			Question: sf.Tag.Get("question"), Help: sf.Tag.Get("help"), index: []int{i}, typ: sf.Type}
 		for _, form := range strings.Fields(strings.ReplaceAll(sf.Tag.Get("forms"), ",", " ")) {
 			f.Forms = append(f.Forms, Form(form))
