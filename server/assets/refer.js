@@ -15,6 +15,7 @@
   var formField = null;  // the question that chooses the form
   var values = {};       // concrete path -> the control's value as a string
   var counts = {};       // concrete path of a list -> its number of items
+  var lists = {};        // concrete path of a list -> its items, add button and note
   var targets = {};      // concrete path -> {box, error, controls, question}
   var touched = {};      // concrete path -> true once answered or left
   var showAll = false;   // every problem is shown once the referral was checked
@@ -67,21 +68,23 @@
     fetch("/refer/form.json", {cache: "no-store", credentials: "omit"}).then(function (r) {
       if (!r.ok) { throw new Error("status " + r.status); }
       return r.json();
-    }).then(function (d) {
-      desc = d;
-      d.fields.forEach(function (f) {
-        byPath[f.path] = f;
-        var parent = parentOf(f);
-        (kidsOf[parent] = kidsOf[parent] || []).push(f);
-        if (!formField && parent === "" && f.kind === "choice" && f.enum === "form") { formField = f; }
-      });
-      build();
-      $("loading").hidden = true;
-      document.body.setAttribute("data-ready", "");
-    }).catch(function () {
+    }).then(ready, function () {
       $("loading").textContent = "The form could not be loaded. Reload the page to try again.";
       $("loading").className = "banner bad";
     });
+  }
+
+  function ready(d) {
+    desc = d;
+    d.fields.forEach(function (f) {
+      byPath[f.path] = f;
+      var parent = parentOf(f);
+      (kidsOf[parent] = kidsOf[parent] || []).push(f);
+      if (!formField && parent === "" && f.kind === "choice" && f.enum === "form") { formField = f; }
+    });
+    build();
+    $("loading").hidden = true;
+    document.body.setAttribute("data-ready", "");
   }
 
   function build() {
@@ -184,6 +187,7 @@
     add.addEventListener("click", function () { addItem(f, prefix, level); });
     box.appendChild(el("div", {"class": "buttons"}, [add]));
     box.appendChild(note);
+    lists[path] = {items: items, add: add, note: note};
     fillList(f, prefix, level);
     return box;
   }
@@ -191,17 +195,16 @@
   // fillList (re)builds a list's items from the answers kept for them.
   function fillList(f, prefix, level) {
     var path = prefix + f.name;
-    var id = idOf(path);
-    var items = $(id + "-items");
+    var items = lists[path].items;
     Object.keys(targets).forEach(function (p) { if (p.indexOf(path + "[") === 0) { delete targets[p]; } });
     items.textContent = "";
     var n = counts[path];
     for (var i = 0; i < n; i++) { items.appendChild(renderItem(f, prefix, level, i)); }
-    var add = $(id + "-add");
-    add.textContent = (n === 0 ? "Add a " : "Add another ") + f.item;
+    var add = lists[path].add;
+    add.textContent = (n === 0 ? (/^[aeiou]/i.test(f.item) ? "Add an " : "Add a ") : "Add another ") + f.item;
     var full = f.max > 0 && n >= f.max;
     add.disabled = full;
-    $(id + "-note").textContent = full ? "You have added " + n + " " + f.label + ", the most a referral can list." :
+    lists[path].note.textContent = full ? "You have added " + n + " " + f.label + ", the most a referral can list." :
       (f.max > 0 ? "You can add up to " + f.max + " " + f.label + "." : "");
   }
 
@@ -257,7 +260,7 @@
     counts[path] = n - 1;
     fillList(f, prefix, level);
     changed();
-    $(idOf(path) + "-add").focus();
+    lists[path].add.focus();
     announce(capital(f.item) + " " + (i + 1) + " removed.");
   }
 
@@ -732,7 +735,9 @@
     } else if (a.decision === "ineligible") {
       body.appendChild(el("p", {text: "Not suitable because: " + a.failed.map(function (id) { return titleOf(a, id); }).join("; ") + "."}));
     } else if (a.decision === "incomplete") {
-      var missing = (a.missing || []).filter(function (p) { return targetOf(p); });
+      // A question not asked yet (it depends on another answer missing
+      // too) is asked for once that answer is given.
+      var missing = (a.missing || []).filter(function (p) { return targets[p] && !targets[p].box.hidden; });
       if (!missing.length) { missing = a.missing || []; }
       body.appendChild(el("p", {text: "These answers are needed to decide:"}));
       body.appendChild(el("ul", {id: "missing"}, missing.map(function (p) { return el("li", null, [linkTo(p, describe(p))]); })));
@@ -751,7 +756,10 @@
     if (rules.length) {
       body.appendChild(el("h3", {text: "How this was decided"}));
       body.appendChild(el("ul", {"class": "rules"}, rules.map(function (r) {
-        return el("li", {"class": r.outcome}, [el("span", {"class": "verdict", text: verdict(r)}), document.createTextNode(" " + r.reason)]);
+        // A reason reads "Title: verdict. Because ...": the title leads.
+        var cut = r.reason.indexOf(": ");
+        if (cut < 0) { return el("li", {"class": r.outcome, text: r.reason}); }
+        return el("li", {"class": r.outcome}, [el("strong", {text: r.reason.slice(0, cut + 1)}), document.createTextNode(r.reason.slice(cut + 1))]);
       })));
     }
     body.appendChild(el("h3", {text: "Keeping people safe"}));
@@ -763,16 +771,11 @@
         if (x.victim !== undefined && x.victim !== null) { who.push("victim " + (x.victim + 1)); }
         if (x.child !== undefined && x.child !== null) { who.push("child " + (x.child + 1)); }
         var meta = "By the " + x.owner.replace(/-/g, " ") + ", " + (x.dueWithinDays === 0 ? "today" : "within " + x.dueWithinDays + " day" + (x.dueWithinDays === 1 ? "" : "s")) + ".";
-        return el("li", null, [el("strong", {text: titleOf(a, x.id) + (who.length ? " (" + who.join(", ") + ")" : "")}),
+        return el("li", null, [el("strong", {text: titleOf(a, x.id) + (who.length ? " (" + who.join(", ") + ")" : "") + ":"}),
           el("span", {text: " " + x.text + " "}), el("span", {"class": "meta", text: meta})]);
       })));
     }
     body.appendChild(el("p", {"class": "note", text: "Assessed under the " + a.pack.name + " rules, version " + a.pack.version + ", as on " + a.at + "."}));
-  }
-
-  function verdict(r) {
-    if (r.kind === "exclusion") { return {pass: "Does not apply:", fail: "Applies:", unknown: "Not yet known:"}[r.outcome] || ""; }
-    return {pass: "Met:", fail: "Not met:", unknown: "Not yet known:"}[r.outcome] || "";
   }
 
   // ---- Send ----
