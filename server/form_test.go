@@ -661,3 +661,74 @@ func TestOpenOutbox(t *testing.T) {
 	}
 	assert.Empty(t, outboxFiles(t, o.Dir()))
 }
+
+// The form's exchanges match the OpenAPI document: the page, its assets
+// and description, the public endpoints (also when they refuse), and
+// sending with a token.
+func TestFormExchangesMatchOpenAPI(t *testing.T) {
+	v := openAPIValidator(t)
+	ex := examples(t)
+	s := start(t, server.Config{PublicForm: true, Outbox: openOutbox(t, 0)}, nil)
+	limited := start(t, server.Config{PublicForm: true, CheckLimit: server.Limit{Every: time.Hour, Burst: 1}}, nil)
+	full := start(t, server.Config{Outbox: openOutbox(t, 1)}, nil)
+	big := bytes.Repeat([]byte(" "), server.MaxBody+1)
+	tests := []struct {
+		name    string
+		s       *service
+		method  string
+		path    string
+		headers map[string]string
+		body    []byte
+		status  int
+	}{
+		{name: "the page", s: s, method: "GET", path: "/refer", status: 200},
+		{name: "its script", s: s, method: "GET", path: "/refer/assets/refer.js", status: 200},
+		{name: "its style", s: s, method: "GET", path: "/refer/assets/refer.css", status: 200},
+		{name: "no such asset", s: s, method: "GET", path: "/refer/assets/none.js", status: 404},
+		{name: "the description", s: s, method: "GET", path: "/refer/form.json", status: 200},
+		{name: "public validate", s: s, method: "POST", path: "/refer/api/validate", body: ex["hr-eligible.json"], status: 200},
+		{name: "public validate invalid", s: s, method: "POST", path: "/refer/api/validate", body: ex["invalid-bad-email.json"], status: 422},
+		{name: "public assess", s: s, method: "POST", path: "/refer/api/assess", body: ex["hr-unanswered-eligibility.json"], status: 200},
+		{name: "public assess invalid", s: s, method: "POST", path: "/refer/api/assess", body: ex["invalid-no-victims.json"], status: 422},
+		{name: "public assess from another site", s: s, method: "POST", path: "/refer/api/assess", headers: map[string]string{"Sec-Fetch-Site": "cross-site"}, body: ex["hr-eligible.json"], status: 403},
+		{name: "public send", s: s, method: "POST", path: "/refer/api/send", body: ex["cobi-eligible.json"], status: 200},
+		{name: "public send invalid", s: s, method: "POST", path: "/refer/api/send", body: ex["invalid-bad-date.json"], status: 422},
+		{name: "public send too large", s: s, method: "POST", path: "/refer/api/send", body: big, status: 413},
+		{name: "send", s: s, method: "POST", path: "/v1/send", headers: map[string]string{"role": "referrer"}, body: ex["hr-eligible.json"], status: 200},
+		{name: "send no token", s: s, method: "POST", path: "/v1/send", body: ex["hr-eligible.json"], status: 401},
+		{name: "limited, first", s: limited, method: "POST", path: "/refer/api/validate", body: ex["hr-eligible.json"], status: 200},
+		{name: "limited, second", s: limited, method: "POST", path: "/refer/api/validate", body: ex["hr-eligible.json"], status: 429},
+		{name: "outbox, first", s: full, method: "POST", path: "/v1/send", headers: map[string]string{"role": "referrer"}, body: ex["hr-eligible.json"], status: 200},
+		{name: "outbox full", s: full, method: "POST", path: "/v1/send", headers: map[string]string{"role": "referrer"}, body: ex["hr-eligible.json"], status: 503},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(tt.method, tt.s.url+tt.path, bytes.NewReader(tt.body))
+			require.NoError(t, err)
+			if tt.body != nil {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			for k, val := range tt.headers {
+				if k == "role" {
+					req.Header.Set("Authorization", "Bearer "+tokenOf(val))
+					continue
+				}
+				req.Header.Set(k, val)
+			}
+			resp, err := tt.s.client.Do(req)
+			require.NoError(t, err)
+			data, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			resp.Body.Close()
+			require.Equal(t, tt.status, resp.StatusCode, string(data))
+			resp.Body = io.NopCloser(bytes.NewReader(data))
+			req.Body = io.NopCloser(bytes.NewReader(tt.body))
+			if len(tt.body) <= server.MaxBody && tt.status != 401 {
+				ok, errs := v.ValidateHttpRequest(req)
+				assert.True(t, ok, "request: %s", describe(errs))
+			}
+			ok, errs := v.ValidateHttpResponse(req, resp)
+			assert.True(t, ok, "answer %d: %s", resp.StatusCode, describe(errs))
+		})
+	}
+}

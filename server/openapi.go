@@ -296,7 +296,7 @@ func paths() map[string]any {
 		}},
 		"/refer/assets/{file}": map[string]any{"get": map[string]any{
 			"operationId": "referralFormAsset", "summary": "The form page's script, style and icon", "security": public,
-			"parameters": []any{map[string]any{"name": "file", "in": "path", "required": true, "schema": map[string]any{"type": "string", "enum": []any{"refer.css", "refer.js", "refer.svg"}}}},
+			"parameters": []any{map[string]any{"name": "file", "in": "path", "required": true, "description": "refer.css, refer.js or refer.svg.", "schema": map[string]any{"type": "string"}}},
 			"responses": map[string]any{
 				"200": map[string]any{"description": "The file.", "content": map[string]any{
 					"text/css":        map[string]any{"schema": map[string]any{"type": "string"}},
