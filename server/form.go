@@ -277,7 +277,7 @@ func (s *Server) public(kind int, h func(http.ResponseWriter, *http.Request, Cal
 				"Use the form at /refer, or the /v1 endpoints with a token.")
 			return
 		}
-		if ok, wait := s.limiter.allow(clientOf(r), kind, time.Now()); !ok {
+		if ok, wait := s.limiter.allow(clientOf(r, s.cfg.TrustedProxies), kind, time.Now()); !ok {
 			secs := retryAfter(wait)
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			s.problem(w, http.StatusTooManyRequests, "too-many-requests", "Too many requests from this address",

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
@@ -49,9 +50,11 @@ func newLimiter(check, send Limit) *limiter {
 	return &limiter{limits: [2]Limit{check, send}, clients: map[netip.Prefix]*[2]*rate.Limiter{}}
 }
 
-// clientOf is the client a request comes from, by its connection's
-// address.
-func clientOf(r *http.Request) netip.Prefix {
+// clientOf is the client a request comes from: its connection's address,
+// or, when that is one of the trusted reverse proxies, the address the
+// proxies say they had the request from: the last one in X-Forwarded-For
+// that is not itself a trusted proxy.
+func clientOf(r *http.Request, proxies []netip.Prefix) netip.Prefix {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
@@ -61,6 +64,38 @@ func clientOf(r *http.Request) netip.Prefix {
 		return netip.Prefix{}
 	}
 	addr = addr.Unmap()
+	if trusted(addr, proxies) {
+		var hops []string
+		for _, v := range r.Header.Values("X-Forwarded-For") {
+			hops = append(hops, strings.Split(v, ",")...)
+		}
+		for i := len(hops) - 1; i >= 0; i-- {
+			hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+			if err != nil {
+				break
+			}
+			addr = hop.Unmap()
+			if !trusted(addr, proxies) {
+				break
+			}
+		}
+	}
+	return prefixOf(addr)
+}
+
+// trusted reports whether addr is one of the trusted proxies.
+func trusted(addr netip.Addr, proxies []netip.Prefix) bool {
+	for _, p := range proxies {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// prefixOf is the client an address stands for: an IPv4 address, or an
+// IPv6 /64.
+func prefixOf(addr netip.Addr) netip.Prefix {
 	bits := 32
 	if addr.Is6() {
 		bits = 64

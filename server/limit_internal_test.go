@@ -12,8 +12,9 @@ import (
 )
 
 func TestClientOf(t *testing.T) {
+	proxies := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 	tests := []struct {
-		name, remote, want string
+		name, remote, forwarded, want string
 	}{
 		{name: "an IPv4 address is a client", remote: "192.0.2.7:51234", want: "192.0.2.7/32"},
 		{name: "an IPv6 address's /64 is a client", remote: "[2001:db8:1:2:aaaa:bbbb:cccc:dddd]:443", want: "2001:db8:1:2::/64"},
@@ -22,10 +23,20 @@ func TestClientOf(t *testing.T) {
 		{name: "loopback", remote: "127.0.0.1:9", want: "127.0.0.1/32"},
 		{name: "no port", remote: "198.51.100.1", want: "198.51.100.1/32"},
 		{name: "not an address", remote: "pipe", want: "invalid Prefix"},
+		{name: "forwarded by a trusted proxy", remote: "10.1.2.3:443", forwarded: "203.0.113.5", want: "203.0.113.5/32"},
+		{name: "forwarded through two trusted proxies", remote: "10.1.2.3:443", forwarded: "203.0.113.5, 10.9.9.9", want: "203.0.113.5/32"},
+		{name: "what the client said of itself is not believed", remote: "10.1.2.3:443", forwarded: "198.51.100.1, 203.0.113.5", want: "203.0.113.5/32"},
+		{name: "forwarded by a proxy not trusted", remote: "192.0.2.7:443", forwarded: "203.0.113.5", want: "192.0.2.7/32"},
+		{name: "a garbled header from a trusted proxy", remote: "10.1.2.3:443", forwarded: "not an address", want: "10.1.2.3/32"},
+		{name: "a trusted IPv6 proxy", remote: "[::1]:443", forwarded: "2001:db8:5::1", want: "2001:db8:5::/64"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, clientOf(&http.Request{RemoteAddr: tt.remote}).String())
+			r := &http.Request{RemoteAddr: tt.remote, Header: http.Header{}}
+			if tt.forwarded != "" {
+				r.Header.Set("X-Forwarded-For", tt.forwarded)
+			}
+			assert.Equal(t, tt.want, clientOf(r, proxies).String())
 		})
 	}
 }

@@ -40,6 +40,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -115,6 +116,12 @@ type Config struct {
 	// use the public form's checks (validate, assess) and sends; zero
 	// means DefaultCheckLimit and DefaultSendLimit.
 	CheckLimit, SendLimit Limit
+	// TrustedProxies are the addresses of reverse proxies in front of the
+	// service (a TLS terminator, say). The public form's limits count a
+	// request that comes through one of them as from the address in
+	// X-Forwarded-For that the proxies had it from; any other request's
+	// X-Forwarded-For is ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // state is what a request needs of the pack, swapped whole.

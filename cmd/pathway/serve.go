@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
@@ -29,6 +30,7 @@ type serveOptions struct {
 	insecureLocal, watch, publicForm                   bool
 	watchInterval, drainTimeout                        time.Duration
 	outboxMax                                          int
+	trustedProxies                                     []string
 }
 
 func newServeCmd() *cobra.Command {
@@ -65,7 +67,8 @@ id, for the police co-ordinator's side to collect; the service refuses
 more (503) while DIR holds --outbox-max files. With --public-form the form
 needs no token: its own endpoints, /refer/api/validate, assess and send,
 answer anyone as the referrer, limited per client address; /v1 still needs
-a token.
+a token. Behind a reverse proxy, name it with --trusted-proxy, so that the
+limits count each client by the address the proxy had the request from.
 
 SIGHUP reloads the rule pack from --rules, and reopens the decision log
 (for log rotation); --watch reloads it when its files change. A pack that
@@ -96,9 +99,11 @@ requests cut off at shutdown.`,
 	f.StringVar(&o.outbox, "outbox", "", "folder the referral form sends checked referrals to, one JSON file each")
 	f.IntVar(&o.outboxMax, "outbox-max", server.DefaultOutboxMax, "with --outbox: refuse to send while the folder holds this many files")
 	f.BoolVar(&o.publicForm, "public-form", false, "let anyone use the referral form without a token, limited per client address")
+	f.StringSliceVar(&o.trustedProxies, "trusted-proxy", nil, "with --public-form: the address (or CIDR range) of a reverse proxy whose X-Forwarded-For names the client; repeatable")
 	_ = cmd.MarkFlagFilename("tokens", "yaml", "yml")
 	_ = cmd.MarkFlagDirname("outbox")
 	noCompletion(cmd, "outbox-max")
+	noCompletion(cmd, "trusted-proxy")
 	completeFlag(cmd, "log-level", "debug\tone line per request", "info", "warn", "error")
 	return cmd
 }
@@ -125,6 +130,12 @@ func runServe(cmd *cobra.Command, o serveOptions) error {
 		return usageErr("--outbox-max must be at least 1")
 	case cmd.Flags().Changed("outbox-max") && o.outbox == "":
 		return usageErr("--outbox-max needs --outbox: it bounds the outbox folder")
+	case len(o.trustedProxies) > 0 && !o.publicForm:
+		return usageErr("--trusted-proxy needs --public-form: it tells the public form's limits who the client is")
+	}
+	proxies, err := parseProxies(o.trustedProxies)
+	if err != nil {
+		return err
 	}
 	stderr := cmd.ErrOrStderr()
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
@@ -133,7 +144,8 @@ func runServe(cmd *cobra.Command, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg := server.Config{Pack: pack, InsecureLocal: o.insecureLocal, Logger: logger, DrainTimeout: o.drainTimeout, PublicForm: o.publicForm}
+	cfg := server.Config{Pack: pack, InsecureLocal: o.insecureLocal, Logger: logger, DrainTimeout: o.drainTimeout,
+		PublicForm: o.publicForm, TrustedProxies: proxies}
 	if o.rules != "" {
 		dir := o.rules
 		cfg.Load = func() (*pathway.Pack, error) { return loadRules(dir) }
@@ -215,6 +227,24 @@ func runServe(cmd *cobra.Command, o serveOptions) error {
 		return exitCode(2)
 	}
 	return nil
+}
+
+// parseProxies reads --trusted-proxy values: addresses or CIDR ranges.
+func parseProxies(values []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range values {
+		if p, err := netip.ParsePrefix(v); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return nil, usageErr("--trusted-proxy takes an IP address or a CIDR range, such as 10.0.0.5 or 10.0.0.0/24")
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 // loadRules loads the pack in dir for a reload, refusing any file that

@@ -72,6 +72,8 @@ func TestServeRefuses(t *testing.T) {
 		{name: "an outbox that is a file", args: []string{"serve", "--tokens", tokens, "--outbox", tokens}, stderr: "not a folder"},
 		{name: "an outbox open to everyone", args: []string{"serve", "--tokens", tokens, "--outbox", openDir}, stderr: "chmod 700"},
 		{name: "an outbox of no files", args: []string{"serve", "--tokens", tokens, "--outbox", privateDir, "--outbox-max", "0"}, stderr: "--outbox-max must be at least 1"},
+		{name: "a trusted proxy without the public form", args: []string{"serve", "--tokens", tokens, "--trusted-proxy", "10.0.0.1"}, stderr: "--trusted-proxy needs --public-form"},
+		{name: "a trusted proxy that is not an address", args: []string{"serve", "--tokens", tokens, "--public-form", "--trusted-proxy", "proxy.example"}, stderr: "--trusted-proxy takes an IP address or a CIDR range"},
 		{name: "a most without an outbox", args: []string{"serve", "--tokens", tokens, "--outbox-max", "10"}, stderr: "--outbox-max needs --outbox"},
 	}
 	for _, tt := range tests {
@@ -268,7 +270,8 @@ func TestServeOutboxAndPublicForm(t *testing.T) {
 	outbox := filepath.Join(dir, "outbox")
 	require.NoError(t, os.Mkdir(outbox, 0o700))
 	tokens := writeTokens(t, dir, "referrer", "the-token")
-	cmd := exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0", "--tokens", tokens, "--outbox", outbox, "--outbox-max", "5", "--public-form")
+	cmd := exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0", "--tokens", tokens, "--outbox", outbox, "--outbox-max", "5", "--public-form",
+		"--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "::1")
 	cmd.Env = append(os.Environ(), "PATHWAY_TEST_MAIN=1")
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
@@ -318,4 +321,16 @@ func TestServeOutboxAndPublicForm(t *testing.T) {
 	assert.Equal(t, 401, post("/v1/assess").StatusCode, "/v1 still needs a token")
 
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+}
+
+func TestParseProxies(t *testing.T) {
+	got, err := parseProxies([]string{"10.0.0.5", "10.1.0.0/16", "::1", "10.2.3.4/8", "::ffff:192.0.2.1"})
+	require.NoError(t, err)
+	var out []string
+	for _, p := range got {
+		out = append(out, p.String())
+	}
+	assert.Equal(t, []string{"10.0.0.5/32", "10.1.0.0/16", "::1/128", "10.0.0.0/8", "192.0.2.1/32"}, out)
+	_, err = parseProxies([]string{"10.0.0.300"})
+	assert.Error(t, err)
 }
