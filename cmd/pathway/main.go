@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -39,6 +40,11 @@ func exitCode(code int) error { return &exitError{code: code} }
 // commands are added by each command's file in its init function.
 var commands []func() *cobra.Command
 
+// addTemplateFuncs registers the template functions of the help and
+// version texts, once: cobra keeps them in one map for the process, and
+// tests run the command from several goroutines at once.
+var addTemplateFuncs = sync.OnceFunc(func() { cobra.AddTemplateFunc("pathwayVersion", versionText) })
+
 func newRoot() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "pathway",
@@ -50,7 +56,7 @@ reports outcomes. With no --rules, the embedded default pack (kent) is used.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	cobra.AddTemplateFunc("pathwayVersion", versionText)
+	addTemplateFuncs()
 	root.SetVersionTemplate("{{pathwayVersion}}")
 	for _, c := range commands {
 		root.AddCommand(c())
