@@ -460,6 +460,9 @@ func TestReferralFormInTheBrowser(t *testing.T) {
 		want, _ := referral.Read("example", data)
 		assert.Equal(t, want, got, "the file holds the referral as typed")
 		assert.True(t, evalIn[bool](t, p, `document.getElementById("send").disabled`), "sent once")
+		// The reference is new with each send: the screenshot shows one of
+		// the same shape, so that it changes only when the page does.
+		p.run(t, chromedp.Evaluate[chromedp.Void](`document.getElementById("reference").textContent = "019ad0c2-5f3e-7a41-9c2b-3d4e5f607182"`))
 		p.screenshot(t, "1280-sent")
 		p.axe(t, "a referral sent")
 	})
