@@ -98,24 +98,34 @@ const (
 )
 
 // enums lists each enumeration's allowed values, keyed by the
-// enumeration's name as it appears in messages and schemas. It is the one
-// place these values are listed: validation, the JSON Schema, the field
-// description and the rule checker read it, through EnumValues.
+// enumeration's name as it appears in messages and schemas, with the words
+// a form shows for each value. It is the one place these values are listed:
+// validation, the JSON Schema, the field description, the referral form and
+// the rule checker read it, through EnumValues and EnumLabels.
 var enums = []struct {
 	name   string
 	typ    reflect.Type
 	values []string
+	labels []string
 }{
-	{"form", reflect.TypeFor[Form](), []string{string(FormCOBI), string(FormHealthyRelationships)}},
-	{"gender", reflect.TypeFor[Gender](), []string{string(GenderMale), string(GenderFemale), string(GenderOther), string(GenderNotStated)}},
-	{"responsibility", reflect.TypeFor[Responsibility](), []string{string(ResponsibilityNone), string(ResponsibilitySome), string(ResponsibilityFull)}},
-	{"manageability", reflect.TypeFor[Manageability](), []string{string(ManageabilityNone), string(ManageabilityManaged), string(ManageabilityManageable), string(ManageabilityUnmanaged)}},
-	{"order", reflect.TypeFor[Order](), []string{string(OrderNone), string(OrderCustodial), string(OrderCommunity)}},
+	{"form", reflect.TypeFor[Form](), []string{string(FormCOBI), string(FormHealthyRelationships)},
+		[]string{"COBI: stalking", "Healthy Relationships: domestic abuse"}},
+	{"gender", reflect.TypeFor[Gender](), []string{string(GenderMale), string(GenderFemale), string(GenderOther), string(GenderNotStated)},
+		[]string{"Male", "Female", "Other", "Not stated"}},
+	{"responsibility", reflect.TypeFor[Responsibility](), []string{string(ResponsibilityNone), string(ResponsibilitySome), string(ResponsibilityFull)},
+		[]string{"None", "Some", "Full"}},
+	{"manageability", reflect.TypeFor[Manageability](), []string{string(ManageabilityNone), string(ManageabilityManaged), string(ManageabilityManageable), string(ManageabilityUnmanaged)},
+		[]string{"There are none", "Managed", "Can be managed with support", "Not managed"}},
+	{"order", reflect.TypeFor[Order](), []string{string(OrderNone), string(OrderCustodial), string(OrderCommunity)},
+		[]string{"None", "Custodial order", "Community order"}},
 	{"relationship", reflect.TypeFor[Relationship](), []string{string(RelationshipPartner), string(RelationshipExPartner), string(RelationshipFamily),
-		string(RelationshipAcquaintance), string(RelationshipStranger), string(RelationshipColleague), string(RelationshipOther)}},
+		string(RelationshipAcquaintance), string(RelationshipStranger), string(RelationshipColleague), string(RelationshipOther)},
+		[]string{"Partner", "Ex-partner", "Family member", "Acquaintance", "Stranger", "Colleague", "Other"}},
 	{"nature", reflect.TypeFor[Nature](), []string{string(NatureMentalHealth), string(NatureSubstanceMisuse), string(NatureProbation),
-		string(NatureHousing), string(NatureChildrenServices), string(NatureOther)}},
-	{"instrument", reflect.TypeFor[Instrument](), []string{string(InstrumentDASH24), string(InstrumentDASH27), string(InstrumentDARA), string(InstrumentSDASH), string(InstrumentOther)}},
+		string(NatureHousing), string(NatureChildrenServices), string(NatureOther)},
+		[]string{"Mental health", "Substance misuse", "Probation", "Housing", "Children's services", "Other"}},
+	{"instrument", reflect.TypeFor[Instrument](), []string{string(InstrumentDASH24), string(InstrumentDASH27), string(InstrumentDARA), string(InstrumentSDASH), string(InstrumentOther)},
+		[]string{"DASH (24 questions)", "DASH (27 questions)", "DARA", "S-DASH (stalking screening)", "Another instrument"}},
 }
 
 // EnumNames lists the enumerations' names: form, gender, responsibility,
@@ -140,11 +150,33 @@ func EnumValues(name string) []string {
 	return nil
 }
 
+// EnumLabels returns the words a form shows for each of enumeration
+// name's values, in the order of EnumValues, or nil for a name that is not
+// an enumeration. The slice is the caller's own.
+func EnumLabels(name string) []string {
+	for _, e := range enums {
+		if e.name == name {
+			return slices.Clone(e.labels)
+		}
+	}
+	return nil
+}
+
 // enumValues is EnumValues without the copy, for this package's own use.
 func enumValues(name string) []string {
 	for _, e := range enums {
 		if e.name == name {
 			return e.values
+		}
+	}
+	return nil
+}
+
+// enumLabels is EnumLabels without the copy.
+func enumLabels(name string) []string {
+	for _, e := range enums {
+		if e.name == name {
+			return e.labels
 		}
 	}
 	return nil

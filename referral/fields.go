@@ -84,10 +84,11 @@ type Field struct {
 	// Name is the field's JSON name, the last part of its path.
 	Name string
 	Kind Kind
-	// Enum names the enumeration of a choice, and Values lists its
-	// values.
-	Enum   string
-	Values []string
+	// Enum names the enumeration of a choice, Values lists its values,
+	// and ValueLabels the words a form shows for each, in the same order.
+	Enum        string
+	Values      []string
+	ValueLabels []string
 	// Class is the class of data of an answer; groups and lists have
 	// none (their answers have one each).
 	Class Class
@@ -103,6 +104,9 @@ type Field struct {
 	FreeText bool
 	// Label names the field in messages: "the victim's name".
 	Label string
+	// Item names one item of a list, as a form says it: "victim" in
+	// "Add another victim".
+	Item string
 	// Required is true when a referral without the field is invalid.
 	Required bool
 	// Max is the most characters a text may have, or items a list; 0 for
@@ -163,6 +167,7 @@ func FieldAt(path string) (Field, bool) {
 
 func (f Field) clone() Field {
 	f.Values = slices.Clone(f.Values)
+	f.ValueLabels = slices.Clone(f.ValueLabels)
 	f.index = slices.Clone(f.index)
 	f.Forms = slices.Clone(f.Forms)
 	if f.ShowIf != nil {
@@ -252,7 +257,7 @@ func (s *fieldSet) walk(t reflect.Type, prefix string) {
 		if name == "" {
 			continue
 		}
-		f := Field{Path: prefix + name, Name: name, Label: sf.Tag.Get("label"), Class: Class(sf.Tag.Get("class")),
+		f := Field{Path: prefix + name, Name: name, Label: sf.Tag.Get("label"), Item: sf.Tag.Get("item"), Class: Class(sf.Tag.Get("class")),
 			Question: sf.Tag.Get("question"), Help: sf.Tag.Get("help"), index: []int{i}, typ: sf.Type}
 		for _, form := range strings.Fields(strings.ReplaceAll(sf.Tag.Get("forms"), ",", " ")) {
 			f.Forms = append(f.Forms, Form(form))
@@ -288,7 +293,7 @@ func (s *fieldSet) walk(t reflect.Type, prefix string) {
 		case ft.Kind() == reflect.String:
 			f.Kind = KindText
 			if enum := enumOfType(ft); enum != "" {
-				f.Kind, f.Enum, f.Values = KindChoice, enum, enumValues(enum)
+				f.Kind, f.Enum, f.Values, f.ValueLabels = KindChoice, enum, enumValues(enum), enumLabels(enum)
 			}
 		case ft.Kind() == reflect.Struct:
 			f.Kind = KindGroup

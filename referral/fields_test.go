@@ -25,6 +25,9 @@ func TestDescription(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "%-42s %-7s %-20s %-8s %-10s %s\n", f.Path, f.Kind, f.Class, personal, f.Identifier, f.Label)
 		fmt.Fprintf(&b, "    asks %q", f.Question)
+		if f.Item != "" {
+			fmt.Fprintf(&b, " item %q", f.Item)
+		}
 		if len(f.Forms) > 0 {
 			fmt.Fprintf(&b, " on %v", f.Forms)
 		}
@@ -32,6 +35,9 @@ func TestDescription(t *testing.T) {
 			fmt.Fprintf(&b, " when %s is %v", f.ShowIf.Field, f.ShowIf.Values)
 		}
 		b.WriteString("\n")
+		for i, v := range f.Values {
+			fmt.Fprintf(&b, "      %s: %q\n", v, f.ValueLabels[i])
+		}
 	}
 	golden.Check(t, "testdata/fields.golden", []byte(b.String()))
 }
@@ -49,6 +55,13 @@ func TestEveryAnswerHasClassAndLabel(t *testing.T) {
 			}
 			if f.Leaf() {
 				assert.Contains(t, Classes(), f.Class, "give the field a class tag")
+			}
+			if f.Kind == KindList {
+				assert.NotEmpty(t, f.Item, "give the list an item tag: the form adds and removes items by it")
+			}
+			assert.Len(t, f.ValueLabels, len(f.Values), "every value of a choice has the words a form shows for it")
+			for _, l := range f.ValueLabels {
+				assert.NotEmpty(t, l)
 			}
 			got, ok := FieldAt(f.Path)
 			require.True(t, ok)

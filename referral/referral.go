@@ -26,9 +26,9 @@ type Referral struct {
 	Referrer         Referrer        `json:"referrer" label:"the referrer" question:"About you, the referrer" help:"The police co-ordinator calls you about every referral."`
 	Subject          Subject         `json:"subject" label:"the person referred" question:"The person referred"`
 	BehaviourSummary Text            `json:"behaviourSummary,omitempty" validate:"required,max=10000" class:"criminal-offence" label:"the overview of the behaviours that led to the referral" question:"A brief overview of the behaviours that led to the referral" help:"Say what the person has done and their relationship to the victim or victims."`
-	OtherAgencies    Agencies        `json:"otherAgencies,omitempty" validate:"max=50,dive" label:"other agencies" question:"Other agencies currently engaged with the person" help:"For example mental health, substance misuse support, probation or housing."`
-	Victims          Victims         `json:"victims" validate:"min=1,max=50,dive" label:"victims" question:"Victims and survivors" help:"Add each victim or survivor the behaviour concerns."`
-	Children         Children        `json:"children,omitempty" validate:"max=20,dive" label:"children" question:"Children" help:"Add each child of the person referred or of a victim."`
+	OtherAgencies    Agencies        `json:"otherAgencies,omitempty" validate:"max=50,dive" label:"other agencies" item:"agency" question:"Other agencies currently engaged with the person" help:"For example mental health, substance misuse support, probation or housing."`
+	Victims          Victims         `json:"victims" validate:"min=1,max=50,dive" label:"victims" item:"victim" question:"Victims and survivors" help:"Add each victim or survivor the behaviour concerns."`
+	Children         Children        `json:"children,omitempty" validate:"max=20,dive" label:"children" item:"child" question:"Children" help:"Add each child of the person referred or of a victim."`
 	RiskToStaff      *RiskToStaff    `json:"riskToStaff,omitempty" label:"the risk to staff" question:"Risk to staff"`
 	ImmediateRisk    *bool           `json:"immediateRisk,omitempty" class:"criminal-offence" label:"whether there is an immediate risk" question:"Is anyone at immediate risk?" help:"Answer yes if a victim, a child or anyone else may be harmed before the programme could start."`
 	RiskAssessment   *RiskAssessment `json:"riskAssessment,omitempty" label:"the risk assessment" question:"Risk assessment" help:"A DASH or other risk assessment, if one was done."`

@@ -42,6 +42,9 @@ type DecisionRecord struct {
 	Unknown  []string         `json:"unknown"`
 	// Actions are the ids of the safety actions, sorted, without repeats.
 	Actions []string `json:"actions"`
+	// Outbox is the name of the file the referral was written to, for a
+	// referral sent from the form; absent for any other assessment.
+	Outbox string `json:"outbox,omitempty"`
 }
 
 // decisionOf makes the log line of an assessment.

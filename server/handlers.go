@@ -34,6 +34,7 @@ func (s *Server) routes() http.Handler {
 	handle(http.MethodGet, "/readyz", http.HandlerFunc(s.readyz))
 	handle(http.MethodGet, "/metrics", s.metrics.handler())
 	handle(http.MethodGet, "/openapi.json", http.HandlerFunc(s.openAPI))
+	s.formRoutes(handle, mux)
 	mux.Handle("/", s.instrument("other", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, http.StatusNotFound, "not-found", "There is nothing at this path",
 			"The endpoints are listed in the OpenAPI document, GET /openapi.json.")

@@ -111,6 +111,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 	h.Set("Content-Length", strconv.Itoa(b.Len()))
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", apiPolicy)
 	w.WriteHeader(status)
 	_, _ = w.Write(b.Bytes())
 }

@@ -25,7 +25,8 @@ type metrics struct {
 }
 
 // The routes, as the duration metric labels them.
-var routes = []string{"/v1/assess", "/v1/validate", "/v1/redact", "/v1/pack", "/healthz", "/readyz", "/metrics", "/openapi.json", "other"}
+var routes = []string{"/v1/assess", "/v1/validate", "/v1/redact", "/v1/pack", "/v1/send", "/healthz", "/readyz", "/metrics", "/openapi.json",
+	"/refer", "/refer/form.json", "/refer/assets/", "/refer/api/validate", "/refer/api/assess", "/refer/api/send", "other"}
 
 func newMetrics() *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
@@ -81,7 +82,7 @@ func (m *metrics) packLoaded(p *pathway.Pack) {
 // statusText caches the status codes as labels.
 var statusText = func() map[int]string {
 	out := map[int]string{}
-	for _, c := range []int{200, 400, 401, 404, 405, 413, 415, 422, 500, 503} {
+	for _, c := range []int{200, 400, 401, 403, 404, 405, 413, 415, 422, 429, 500, 503} {
 		out[c] = strconv.Itoa(c)
 	}
 	return out

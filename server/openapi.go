@@ -40,6 +40,7 @@ func OpenAPI() ([]byte, error) {
 	}
 	for name, v := range map[string]any{
 		"Problems": &errorDoc{}, "Validation": &validation{}, "PackInfo": &PackInfo{}, "Health": &health{}, "DecisionRecord": &DecisionRecord{},
+		"FormDescription": &FormDescription{}, "Receipt": &Receipt{},
 	} {
 		data, err := envelope(v)
 		if err != nil {
@@ -175,6 +176,8 @@ func envelope(v any) ([]byte, error) {
 				return &jsonschema.Schema{Ref: "#/components/schemas/Diagnostics"}
 			case reflect.TypeFor[pathway.Stamp]():
 				return &jsonschema.Schema{Ref: "#/components/schemas/Stamp"}
+			case reflect.TypeFor[pathway.Assessment](), reflect.TypeFor[*pathway.Assessment]():
+				return &jsonschema.Schema{Ref: "#/components/schemas/Assessment"}
 			case reflect.TypeFor[pathway.Decision]():
 				return &jsonschema.Schema{Type: "string", Enum: []any{string(pathway.Eligible), string(pathway.Ineligible), string(pathway.Incomplete), string(pathway.Invalid)}}
 			}
@@ -199,6 +202,8 @@ func describeComponents(c schemas) {
 	set("PackInfo", "The rule pack being served: its versions, when each is in force, their digests, and their programmes with sessions and capacities.")
 	set("Health", "The service's state.")
 	set("DecisionRecord", "One line of the decision log (not an HTTP answer): the decision and its ids, never a personal value.")
+	set("FormDescription", "What the referral form page is built from: every question of the referral, from its one description, where the page sends the answers, and the titles of the pack's rules, programmes and safety actions.")
+	set("Receipt", "A referral sent from the form: written to the outbox under its reference, its decision recorded; what happens next, and its assessment.")
 	if v, ok := c["Validation"].(map[string]any); ok {
 		if props, ok := v["properties"].(map[string]any); ok {
 			if st, ok := props["status"].(map[string]any); ok {
@@ -252,8 +257,88 @@ func paths() map[string]any {
 	notRead := problems("The body is not a JSON or YAML referral at all (not JSON, not an object, several documents); the problems say where.")
 	unsupported := problems("The Content-Type is not one the endpoint reads.")
 	public := []any{}
+	sendResponses := func() map[string]any {
+		return map[string]any{
+			"200": map[string]any{"description": "The referral was written to the outbox as one JSON file named after its reference, and its decision recorded.",
+				"headers": decisionHeader, "content": jsonOf("Receipt")},
+			"422": map[string]any{"description": "The referral is invalid, or no version of the pack is in force on its date: nothing was sent. Its assessment says why.",
+				"headers": decisionHeader, "content": jsonOf("Assessment")},
+			"400": notRead, "413": tooLarge, "415": problems("The Content-Type is not JSON or YAML (one referral only)."),
+			"503": map[string]any{"description": "Nothing was sent: the outbox holds its most files (outbox-full; Retry-After says when to try again) or cannot be written (outbox-unavailable), or the request was cancelled.",
+				"headers": map[string]any{"Retry-After": map[string]any{"schema": map[string]any{"type": "integer"}}},
+				"content": jsonOf("Problems")},
+		}
+	}
+	limited := func(m map[string]any) map[string]any {
+		m["403"] = problems("A browser says the request comes from a page of another site.")
+		m["429"] = map[string]any{"description": "Too many requests from this client address: Retry-After says how many seconds to wait.",
+			"headers": map[string]any{"Retry-After": map[string]any{"required": true, "schema": map[string]any{"type": "integer", "minimum": 1}}},
+			"content": jsonOf("Problems")}
+		m["500"] = common["500"]
+		return m
+	}
+	html := func(desc string) map[string]any {
+		return map[string]any{"description": desc, "content": map[string]any{"text/html": map[string]any{"schema": map[string]any{"type": "string"}}}}
+	}
 
 	return map[string]any{
+		"/v1/send": map[string]any{"post": map[string]any{
+			"operationId": "send",
+			"summary":     "Send a checked referral to the police co-ordinator (only with an outbox)",
+			"description": "Only when the service runs with --outbox; otherwise 404. Validates and assesses the referral as on its dateSent, records the decision in the decision log, and writes the referral, as JSON, to the outbox folder as one file named after the decision id. An invalid referral is not sent.",
+			"requestBody": body("The referral (JSON, or YAML with Content-Type: application/yaml).", false),
+			"responses":   with(sendResponses()),
+		}},
+		"/refer": map[string]any{"get": map[string]any{
+			"operationId": "referralForm", "summary": "The referral form page", "security": public,
+			"description": "The COBI and Healthy Relationships referral forms as a web page for referrers, built from GET /refer/form.json. Without --public-form it asks for the referrer's token.",
+			"responses":   map[string]any{"200": html("The page (HTML; its script and style are under /refer/assets/).")},
+		}},
+		"/refer/assets/{file}": map[string]any{"get": map[string]any{
+			"operationId": "referralFormAsset", "summary": "The form page's script, style and icon", "security": public,
+			"parameters": []any{map[string]any{"name": "file", "in": "path", "required": true, "description": "refer.css, refer.js or refer.svg.", "schema": map[string]any{"type": "string"}}},
+			"responses": map[string]any{
+				"200": map[string]any{"description": "The file.", "content": map[string]any{
+					"text/css":        map[string]any{"schema": map[string]any{"type": "string"}},
+					"text/javascript": map[string]any{"schema": map[string]any{"type": "string"}},
+					"image/svg+xml":   map[string]any{"schema": map[string]any{"type": "string"}},
+				}},
+				"404": problems("There is no such file."),
+			},
+		}},
+		"/refer/form.json": map[string]any{"get": map[string]any{
+			"operationId": "referralFormDescription", "summary": "What the form page is built from", "security": public,
+			"description": "Every question of the referral from its one description (the fields of pathway schema referral, with their questions, help, allowed answers and conditions), where the page sends the answers, whether it needs a token, and the titles of the pack's rules, programmes and actions.",
+			"responses":   map[string]any{"200": answer("The form's description.", "FormDescription")},
+		}},
+		"/refer/api/validate": map[string]any{"post": map[string]any{
+			"operationId": "publicValidate", "summary": "Validate one referral, for the public form (only with --public-form)", "security": public,
+			"description": "As /v1/validate, without a token and without parameters, within the per-client limit on checks. Only with --public-form; otherwise 404.",
+			"requestBody": body("The referral (JSON, or YAML with Content-Type: application/yaml).", false),
+			"responses": limited(map[string]any{
+				"200": answer("The referral is valid.", "Validation"),
+				"422": answer("The referral is invalid: its problems, each with its path.", "Validation"),
+				"400": problems("The body is not a referral at all, or the request has a query."), "413": tooLarge, "415": unsupported,
+				"503": problems("The request was cancelled before it was answered."),
+			}),
+		}},
+		"/refer/api/assess": map[string]any{"post": map[string]any{
+			"operationId": "publicAssess", "summary": "Assess one referral, for the public form (only with --public-form)", "security": public,
+			"description": "As /v1/assess for one referral (no JSON Lines), without a token and without parameters, within the per-client limit on checks; recorded in the decision log under the caller public-form. Only with --public-form; otherwise 404.",
+			"requestBody": body("The referral (JSON, or YAML with Content-Type: application/yaml).", false),
+			"responses": limited(map[string]any{
+				"200": map[string]any{"description": "The assessment: a decision was made.", "headers": decisionHeader, "content": jsonOf("Assessment")},
+				"422": map[string]any{"description": "The assessment of an invalid referral, or of one dated when no version of the pack is in force.", "headers": decisionHeader, "content": jsonOf("Assessment")},
+				"400": problems("The body is not a referral at all, or the request has a query."), "413": tooLarge, "415": unsupported,
+				"503": problems("The request was cancelled before it was answered."),
+			}),
+		}},
+		"/refer/api/send": map[string]any{"post": map[string]any{
+			"operationId": "publicSend", "summary": "Send a checked referral, for the public form (only with --public-form and --outbox)", "security": public,
+			"description": "As /v1/send, without a token, within the per-client limit on sends. Only with --public-form and --outbox; otherwise 404.",
+			"requestBody": body("The referral (JSON, or YAML with Content-Type: application/yaml).", false),
+			"responses":   limited(sendResponses()),
+		}},
 		"/v1/assess": map[string]any{"post": map[string]any{
 			"operationId": "assess",
 			"summary":     "Assess one referral, or many as JSON Lines",

@@ -12,6 +12,12 @@
 //	GET  /healthz, /readyz     liveness; readiness (a pack is loaded)
 //	GET  /metrics              Prometheus text: decisions by outcome, latency
 //	GET  /openapi.json         the OpenAPI 3.1 description of all of it
+//	GET  /refer                the referral form page for referrers, built
+//	                           from GET /refer/form.json
+//	POST /v1/send              with an outbox: assess a referral and write
+//	                           it there for the police co-ordinator
+//	POST /refer/api/...        with the public form: validate, assess and
+//	                           send without a token, limited per client
 //
 // Every /v1 request needs a bearer token (see Tokens): its name is recorded
 // with each decision, and its role decides what /v1/redact returns. Every
@@ -34,6 +40,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -95,12 +102,33 @@ type Config struct {
 	// DrainTimeout bounds how long Serve waits, once its context is done,
 	// for requests in flight to finish.
 	DrainTimeout time.Duration
+	// Outbox, when set, lets a checked referral be sent from the referral
+	// form (POST /v1/send, and POST /refer/api/send with PublicForm): it
+	// is written there as one JSON file. Nil: nothing can be sent.
+	Outbox *Outbox
+	// PublicForm lets anyone use the referral form's endpoints
+	// (/refer/api/validate, /refer/api/assess and, with an Outbox,
+	// /refer/api/send) without a token, as the referrer, within
+	// CheckLimit and SendLimit per client address. The /v1 endpoints
+	// still need a token.
+	PublicForm bool
+	// CheckLimit and SendLimit bound how often one client address may
+	// use the public form's checks (validate, assess) and sends; zero
+	// means DefaultCheckLimit and DefaultSendLimit.
+	CheckLimit, SendLimit Limit
+	// TrustedProxies are the addresses of reverse proxies in front of the
+	// service (a TLS terminator, say). The public form's limits count a
+	// request that comes through one of them as from the address in
+	// X-Forwarded-For that the proxies had it from; any other request's
+	// X-Forwarded-For is ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // state is what a request needs of the pack, swapped whole.
 type state struct {
 	pack   *pathway.Pack
 	info   []byte // the /v1/pack answer
+	form   []byte // the /refer/form.json answer
 	loaded time.Time
 }
 
@@ -116,6 +144,7 @@ type Server struct {
 	metrics  *metrics
 	handler  http.Handler
 	openapi  []byte
+	limiter  *limiter
 }
 
 // New returns a service for cfg. It checks that every token's role is a
@@ -150,7 +179,18 @@ func New(cfg Config) (*Server, error) {
 	if cfg.DrainTimeout == 0 {
 		cfg.DrainTimeout = DefaultDrainTimeout
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, metrics: newMetrics()}
+	for _, l := range []*Limit{&cfg.CheckLimit, &cfg.SendLimit} {
+		if l.Every < 0 || l.Burst < 0 {
+			return nil, errors.New("a limit of the public form is negative")
+		}
+	}
+	if cfg.CheckLimit == (Limit{}) {
+		cfg.CheckLimit = DefaultCheckLimit
+	}
+	if cfg.SendLimit == (Limit{}) {
+		cfg.SendLimit = DefaultSendLimit
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, metrics: newMetrics(), limiter: newLimiter(cfg.CheckLimit, cfg.SendLimit)}
 	if err := s.SetPack(cfg.Pack); err != nil {
 		return nil, err
 	}
@@ -183,7 +223,11 @@ func (s *Server) SetPack(p *pathway.Pack) error {
 	if err != nil {
 		return err
 	}
-	s.state.Store(&state{pack: p, info: info, loaded: time.Now()})
+	form, err := s.formDescription(p)
+	if err != nil {
+		return err
+	}
+	s.state.Store(&state{pack: p, info: info, form: form, loaded: time.Now()})
 	s.metrics.packLoaded(p)
 	return nil
 }
@@ -201,6 +245,11 @@ func (s *Server) checkRoles(p *pathway.Pack) error {
 		}
 	} else {
 		roles[localCaller.Role] = diag.Range{}
+	}
+	if s.cfg.PublicForm {
+		if _, ok := roles[publicCaller.Role]; !ok {
+			roles[publicCaller.Role] = diag.Range{}
+		}
 	}
 	probe := &referral.Referral{}
 	var problems diag.List

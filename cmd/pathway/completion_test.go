@@ -60,6 +60,8 @@ func TestFlagCompletion(t *testing.T) {
 		{"redact --role", []string{"redact", "--role", ""}, []string{"police-coordinator", "provider", "victim-link-worker", "referrer", "commissioner"}},
 		{"a date: nothing to offer", []string{"check", "--at", ""}, nil},
 		{"a number: nothing to offer", []string{"test", "--min-coverage", ""}, nil},
+		{"serve --log-level", []string{"serve", "--log-level", ""}, []string{"debug", "info", "warn", "error"}},
+		{"serve --outbox-max: a number", []string{"serve", "--outbox-max", ""}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,6 +70,13 @@ func TestFlagCompletion(t *testing.T) {
 			assert.Equal(t, noFiles, directive, "no file names are offered for a flag's value")
 		})
 	}
+}
+
+// The outbox is a folder: the shell offers folders only.
+func TestOutboxCompletesFolders(t *testing.T) {
+	values, directive := complete(t, "serve", "--outbox", "")
+	assert.Empty(t, values)
+	assert.Equal(t, ":16", directive, "folders only")
 }
 
 // The financial year turns on 1 April: on 31 March the year that ends is

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
@@ -25,15 +26,17 @@ func init() {
 }
 
 type serveOptions struct {
-	rules, addr, tokens, decisionLog, logLevel string
-	insecureLocal, watch                       bool
-	watchInterval, drainTimeout                time.Duration
+	rules, addr, tokens, decisionLog, logLevel, outbox string
+	insecureLocal, watch, publicForm                   bool
+	watchInterval, drainTimeout                        time.Duration
+	outboxMax                                          int
+	trustedProxies                                     []string
 }
 
 func newServeCmd() *cobra.Command {
 	var o serveOptions
 	cmd := &cobra.Command{
-		Use:   "serve [--rules DIR] [--addr HOST:PORT] --tokens FILE [--decision-log FILE]",
+		Use:   "serve [--rules DIR] [--addr HOST:PORT] --tokens FILE [--decision-log FILE] [--outbox DIR] [--public-form]",
 		Short: "Run the HTTP decision service for agency systems",
 		Long: `Serve runs the decision service: agency systems in any language assess,
 validate and redact referrals over HTTP, with the same documents as this
@@ -56,6 +59,17 @@ address and --insecure-local is given: then every caller is the referrer
 the X-Decision-Id header, the caller, the pack, the decision, and rule and
 action ids), never a personal value.
 
+GET /refer is the referral form for referrers. It asks for the referrer's
+token and checks the answers with /v1/validate and /v1/assess as they are
+typed. With --outbox DIR a checked referral can be sent: it is written to
+DIR (a private folder, chmod 700) as one JSON file named after its decision
+id, for the police co-ordinator's side to collect; the service refuses
+more (503) while DIR holds --outbox-max files. With --public-form the form
+needs no token: its own endpoints, /refer/api/validate, assess and send,
+answer anyone as the referrer, limited per client address; /v1 still needs
+a token. Behind a reverse proxy, name it with --trusted-proxy, so that the
+limits count each client by the address the proxy had the request from.
+
 SIGHUP reloads the rule pack from --rules, and reopens the decision log
 (for log rotation); --watch reloads it when its files change. A pack that
 does not load is refused, its problems logged, and the last good pack keeps
@@ -67,7 +81,8 @@ file, a broken rule pack, an address that cannot be listened on, or
 requests cut off at shutdown.`,
 		Example: `  pathway serve --tokens tokens.yaml --decision-log decisions.jsonl
   pathway serve --rules rules/kent --watch --addr 10.0.0.5:8080 --tokens tokens.yaml
-  pathway serve --insecure-local   # on 127.0.0.1:8080, every caller the referrer`,
+  pathway serve --insecure-local   # on 127.0.0.1:8080, every caller the referrer
+  pathway serve --tokens tokens.yaml --outbox /srv/referrals --public-form`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runServe(cmd, o) },
 	}
@@ -81,7 +96,15 @@ requests cut off at shutdown.`,
 	f.DurationVar(&o.watchInterval, "watch-interval", 2*time.Second, "how often --watch looks at the files")
 	f.DurationVar(&o.drainTimeout, "drain-timeout", server.DefaultDrainTimeout, "how long shutdown waits for requests in flight")
 	f.StringVar(&o.logLevel, "log-level", "info", "the service's own log: debug (one line per request), info, warn or error")
+	f.StringVar(&o.outbox, "outbox", "", "folder the referral form sends checked referrals to, one JSON file each")
+	f.IntVar(&o.outboxMax, "outbox-max", server.DefaultOutboxMax, "with --outbox: refuse to send while the folder holds this many files")
+	f.BoolVar(&o.publicForm, "public-form", false, "let anyone use the referral form without a token, limited per client address")
+	f.StringSliceVar(&o.trustedProxies, "trusted-proxy", nil, "with --public-form: the address (or CIDR range) of a reverse proxy whose X-Forwarded-For names the client; repeatable")
 	_ = cmd.MarkFlagFilename("tokens", "yaml", "yml")
+	_ = cmd.MarkFlagDirname("outbox")
+	noCompletion(cmd, "outbox-max")
+	noCompletion(cmd, "trusted-proxy")
+	completeFlag(cmd, "log-level", "debug\tone line per request", "info", "warn", "error")
 	return cmd
 }
 
@@ -103,6 +126,16 @@ func runServe(cmd *cobra.Command, o serveOptions) error {
 		return usageErr("--watch-interval must be at least 100ms")
 	case o.drainTimeout <= 0:
 		return usageErr("--drain-timeout must be more than 0")
+	case o.outboxMax < 1:
+		return usageErr("--outbox-max must be at least 1")
+	case cmd.Flags().Changed("outbox-max") && o.outbox == "":
+		return usageErr("--outbox-max needs --outbox: it bounds the outbox folder")
+	case len(o.trustedProxies) > 0 && !o.publicForm:
+		return usageErr("--trusted-proxy needs --public-form: it tells the public form's limits who the client is")
+	}
+	proxies, err := parseProxies(o.trustedProxies)
+	if err != nil {
+		return err
 	}
 	stderr := cmd.ErrOrStderr()
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
@@ -111,7 +144,8 @@ func runServe(cmd *cobra.Command, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg := server.Config{Pack: pack, InsecureLocal: o.insecureLocal, Logger: logger, DrainTimeout: o.drainTimeout}
+	cfg := server.Config{Pack: pack, InsecureLocal: o.insecureLocal, Logger: logger, DrainTimeout: o.drainTimeout,
+		PublicForm: o.publicForm, TrustedProxies: proxies}
 	if o.rules != "" {
 		dir := o.rules
 		cfg.Load = func() (*pathway.Pack, error) { return loadRules(dir) }
@@ -136,6 +170,14 @@ func runServe(cmd *cobra.Command, o serveOptions) error {
 			}
 		}()
 		cfg.DecisionLog = dl
+	}
+	if o.outbox != "" {
+		outbox, err := server.OpenOutbox(o.outbox, o.outboxMax)
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		defer outbox.Close()
+		cfg.Outbox = outbox
 	}
 	srv, err := server.New(cfg)
 	if err != nil {
@@ -185,6 +227,24 @@ func runServe(cmd *cobra.Command, o serveOptions) error {
 		return exitCode(2)
 	}
 	return nil
+}
+
+// parseProxies reads --trusted-proxy values: addresses or CIDR ranges.
+func parseProxies(values []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range values {
+		if p, err := netip.ParsePrefix(v); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return nil, usageErr("--trusted-proxy takes an IP address or a CIDR range, such as 10.0.0.5 or 10.0.0.0/24")
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 // loadRules loads the pack in dir for a reload, refusing any file that

@@ -44,6 +44,11 @@ func writeTokens(t *testing.T, dir, role, token string) string {
 func TestServeRefuses(t *testing.T) {
 	dir := t.TempDir()
 	tokens := writeTokens(t, dir, "referrer", "t")
+	openDir := filepath.Join(dir, "open")
+	require.NoError(t, os.Mkdir(openDir, 0o700))
+	require.NoError(t, os.Chmod(openDir, 0o777))
+	privateDir := filepath.Join(dir, "private")
+	require.NoError(t, os.Mkdir(privateDir, 0o700))
 	judge := filepath.Join(dir, "judge.yaml")
 	require.NoError(t, os.WriteFile(judge, []byte("tokens:\n  - name: a\n    role: judge\n    sha256: "+server.HashToken("x")+"\n"), 0o600))
 	tests := []struct {
@@ -63,6 +68,13 @@ func TestServeRefuses(t *testing.T) {
 		{name: "a broken pack", args: []string{"serve", "--tokens", tokens, "--rules", "../../testdata/broken/unknown-key"}, stderr: "problem(s)"},
 		{name: "an address that cannot be had", args: []string{"serve", "--tokens", tokens, "--addr", "127.0.0.1:99999"}, stderr: "cannot listen"},
 		{name: "arguments", args: []string{"serve", "--tokens", tokens, "extra"}, stderr: "unknown command"},
+		{name: "an outbox that does not exist", args: []string{"serve", "--tokens", tokens, "--outbox", filepath.Join(dir, "none")}, stderr: "It does not exist"},
+		{name: "an outbox that is a file", args: []string{"serve", "--tokens", tokens, "--outbox", tokens}, stderr: "not a folder"},
+		{name: "an outbox open to everyone", args: []string{"serve", "--tokens", tokens, "--outbox", openDir}, stderr: "chmod 700"},
+		{name: "an outbox of no files", args: []string{"serve", "--tokens", tokens, "--outbox", privateDir, "--outbox-max", "0"}, stderr: "--outbox-max must be at least 1"},
+		{name: "a trusted proxy without the public form", args: []string{"serve", "--tokens", tokens, "--trusted-proxy", "10.0.0.1"}, stderr: "--trusted-proxy needs --public-form"},
+		{name: "a trusted proxy that is not an address", args: []string{"serve", "--tokens", tokens, "--public-form", "--trusted-proxy", "proxy.example"}, stderr: "--trusted-proxy takes an IP address or a CIDR range"},
+		{name: "a most without an outbox", args: []string{"serve", "--tokens", tokens, "--outbox-max", "10"}, stderr: "--outbox-max needs --outbox"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -245,4 +257,80 @@ func TestWatchReloadsOnce(t *testing.T) {
 	}
 	time.Sleep(200 * time.Millisecond)
 	assert.Empty(t, reloads, "one change, one reload")
+}
+
+// A real process with --outbox and --public-form: the form's description
+// says where to send; a referral sent without a token lands in the outbox
+// as one private file; /v1 still needs a token.
+func TestServeOutboxAndPublicForm(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGTERM")
+	}
+	dir := t.TempDir()
+	outbox := filepath.Join(dir, "outbox")
+	require.NoError(t, os.Mkdir(outbox, 0o700))
+	tokens := writeTokens(t, dir, "referrer", "the-token")
+	cmd := exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0", "--tokens", tokens, "--outbox", outbox, "--outbox-max", "5", "--public-form",
+		"--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "::1")
+	cmd.Env = append(os.Environ(), "PATHWAY_TEST_MAIN=1")
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	sc := bufio.NewScanner(stderr)
+	addr := ""
+	re := regexp.MustCompile(`msg=serving addr=(127\.0\.0\.1:\d+)`)
+	for addr == "" && sc.Scan() {
+		if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			addr = m[1]
+		}
+	}
+	require.NotEmpty(t, addr, "the service started")
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	base := "http://" + addr
+
+	resp, err := http.Get(base + "/refer/form.json")
+	require.NoError(t, err)
+	var form server.FormDescription
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&form))
+	resp.Body.Close()
+	assert.False(t, form.Token)
+	assert.Equal(t, "/refer/api/send", form.Send)
+
+	data, err := os.ReadFile("../../examples/referrals/cobi-eligible.json")
+	require.NoError(t, err)
+	post := func(path string) *http.Response {
+		resp, err := http.Post(base+path, "application/json", bytes.NewReader(data))
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	resp = post("/refer/api/send")
+	require.Equal(t, 200, resp.StatusCode)
+	entries, err := os.ReadDir(outbox)
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	assert.Equal(t, resp.Header.Get("X-Decision-Id")+".json", entries[0].Name())
+	info, err := entries[0].Info()
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+	assert.Equal(t, 401, post("/v1/assess").StatusCode, "/v1 still needs a token")
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+}
+
+func TestParseProxies(t *testing.T) {
+	got, err := parseProxies([]string{"10.0.0.5", "10.1.0.0/16", "::1", "10.2.3.4/8", "::ffff:192.0.2.1"})
+	require.NoError(t, err)
+	var out []string
+	for _, p := range got {
+		out = append(out, p.String())
+	}
+	assert.Equal(t, []string{"10.0.0.5/32", "10.1.0.0/16", "::1/128", "10.0.0.0/8", "192.0.2.1/32"}, out)
+	_, err = parseProxies([]string{"10.0.0.300"})
+	assert.Error(t, err)
 }
