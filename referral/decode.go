@@ -16,6 +16,15 @@ import (
 // fields); otherwise the referral holds everything that could be decoded,
 // so that safeguarding actions can still be worked out from it.
 func Decode(name string, data []byte) (*Referral, error) {
+	if r, ok := decodeFast(data); ok {
+		return r, nil
+	}
+	return decodePositioned(name, data)
+}
+
+// decodePositioned is Decode on the positioned path: through the node
+// tree, so that every problem has its line and column.
+func decodePositioned(name string, data []byte) (*Referral, error) {
 	f, probs := yamlsrc.Parse(name, data)
 	if f == nil {
 		return nil, probs
@@ -55,6 +64,14 @@ func decodeNode(f *yamlsrc.File, n *yaml.Node) (*Referral, yamlsrc.Positions, di
 // line of the file it is on, which may: drop Excerpt before logging
 // problems or sending them to another system.
 func Read(name string, data []byte, opts ...ValidateOption) (*Referral, diag.List) {
+	// A well-formed, valid referral needs no positions: only a problem is
+	// placed at its line and column, so only then is the referral decoded
+	// again on the positioned path.
+	if r, ok := decodeFast(data); ok {
+		if r.Validate(opts...) == nil {
+			return r, nil
+		}
+	}
 	f, probs := yamlsrc.Parse(name, data)
 	if f == nil {
 		return nil, probs
