@@ -121,8 +121,9 @@ var extraRules = []extraRule{
 	{"victim-updates", "%v victims want updates but gave no consent", "count(victims, .wantsUpdates == true && .consentsToContact != true) >= %v", true, []any{1, 2}},
 }
 
-// largePack writes the kent pack's 2022-08 version to a temporary folder
-// with rules more eligibility rules than its own six, and loads it.
+// largePack writes the kent pack's 2022-08 version to a temporary folder,
+// with eligibility rules added to its own six to make rules in all, and
+// loads it.
 func largePack(tb testing.TB, rules int) *pathway.Version {
 	src := filepath.Join("rules", "kent", "2022-08")
 	dir := tb.TempDir()
