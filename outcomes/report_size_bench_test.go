@@ -1,0 +1,149 @@
+package outcomes
+
+import (
+	"bufio"
+	"cmp"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/saferpath/pathway/referral"
+)
+
+// reportSizes are the sizes of event log BenchmarkReportSize reads.
+var reportSizes = []struct {
+	name   string
+	events int
+}{{"10k", 10_000}, {"100k", 100_000}, {"1m", 1_000_000}}
+
+// sizedLog writes a log of events events of events/4 cases in date
+// order, shaped as benchLogs's (four events a case over three weeks, cases
+// starting over two years, four kinds of case), into PATHWAY_BENCH_DIR
+// (kept, for measuring the CLI) or a temporary folder removed after tb,
+// and returns its name.
+func sizedLog(tb testing.TB, events int) string {
+	dir := os.Getenv("PATHWAY_BENCH_DIR")
+	if dir == "" {
+		dir = tb.TempDir()
+	}
+	name := filepath.Join(dir, fmt.Sprintf("events-%d.jsonl", events))
+	cases := events / 4
+	base := referral.MustDate("2022-04-01")
+	evs := make([]Event, 0, events)
+	progs := []string{"cobi", "healthy-relationships", "da-groupwork"}
+	for c := range cases {
+		id := "C-" + strconv.Itoa(100000+c)
+		d := base.AddDays(c * 730 / cases)
+		ev := func(t Type, days int) Event { return Event{Case: id, Type: t, On: d.AddDays(days)} }
+		switch c % 4 {
+		case 0:
+			al := ev(Allocated, 7)
+			al.Programme = progs[c%3]
+			evs = append(evs, ev(Referred, 0), ev(Assessed, 3), al, ev(Started, 14))
+		case 1:
+			w := ev(Withdrawn, 10)
+			w.Reason = ReasonDeclined
+			vs := ev(VictimSupported, 1)
+			vs.Victims = 1 + c%3
+			evs = append(evs, ev(Referred, 0), vs, ev(Assessed, 3), w)
+		case 2:
+			vs := ev(VictimSupported, 1)
+			vs.Victims, vs.Children = 2, c%2
+			evs = append(evs, ev(Referred, 0), vs, ev(Assessed, 5), ev(VictimExited, 20))
+		default:
+			pre, post := ev(Score, 2), ev(Score, 21)
+			pre.Instrument, pre.Phase, pre.Value = "perpetrator-risk", Pre, float64(20+c%20)
+			post.Instrument, post.Phase, post.Value = "perpetrator-risk", Post, float64(8+c%10)
+			evs = append(evs, ev(Referred, 0), pre, ev(Assessed, 4), post)
+		}
+	}
+	slices.SortStableFunc(evs, func(a, b Event) int { return cmp.Compare(a.On.Days(), b.On.Days()) })
+	f, err := os.Create(name)
+	require.NoError(tb, err)
+	w := bufio.NewWriterSize(f, 1<<20)
+	var line []byte
+	for _, e := range evs {
+		line = append(e.AppendJSON(line[:0]), '\n')
+		_, _ = w.Write(line)
+	}
+	require.NoError(tb, w.Flush())
+	require.NoError(tb, f.Close())
+	return name
+}
+
+// BenchmarkReportSize computes a 2023/24 report over logs of 10,000,
+// 100,000 and 1,000,000 events in date order, to show how the cost grows
+// with the log: wall and CPU ns/event, allocations per event and the peak
+// heap in use, measured as BenchmarkReport measures them.
+//
+//	go test ./outcomes -run '^$' -bench BenchmarkReportSize -count 6
+func BenchmarkReportSize(b *testing.B) {
+	p := FinancialYear(2023)
+	for _, size := range reportSizes {
+		name := sizedLog(b, size.events)
+		b.Run("events="+size.name, func(b *testing.B) {
+			runtime.GC()
+			var peak atomic.Uint64
+			stop, done := make(chan struct{}), make(chan struct{})
+			go peakHeap(stop, &peak, done)
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			var cpu time.Duration
+			b.ResetTimer()
+			for range b.N {
+				b.StopTimer()
+				runtime.GC()
+				b.StartTimer()
+				c0 := cpuTime()
+				f, err := os.Open(name)
+				if err != nil {
+					b.Fatal(err)
+				}
+				r, problems := Compute(name, f, p)
+				_ = f.Close()
+				if problems.HasErrors() || r == nil {
+					b.Fatalf("problems: %v", problems[:min(len(problems), 5)])
+				}
+				if r.Events != int64(size.events) {
+					b.Fatalf("read %d events", r.Events)
+				}
+				cpu += cpuTime() - c0
+			}
+			b.StopTimer()
+			runtime.ReadMemStats(&after)
+			close(stop)
+			<-done
+			n := float64(b.N) * float64(size.events)
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/event")
+			b.ReportMetric(float64(cpu.Nanoseconds())/n, "cpu-ns/event")
+			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/n, "allocs/event")
+			b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
+		})
+	}
+}
+
+// TestSizedLog keeps BenchmarkReportSize honest on its smallest log:
+// every event and case is read, and the 2023/24 report counts some of
+// them.
+func TestSizedLog(t *testing.T) {
+	t.Setenv("PATHWAY_BENCH_DIR", "")
+	events := reportSizes[0].events
+	log := sizedLog(t, events)
+	f, err := os.Open(log)
+	require.NoError(t, err)
+	defer f.Close()
+	r, problems := Compute(log, f, FinancialYear(2023))
+	require.False(t, problems.HasErrors(), "%v", problems)
+	require.NotNil(t, r)
+	assert.Equal(t, int64(events), r.Events)
+	assert.Equal(t, events/4, r.Cases)
+}
