@@ -69,6 +69,10 @@ type Version struct {
 	Reasons []outcomes.ReasonCode
 	// Instruments are the score instruments outcomes.yaml names.
 	Instruments []outcomes.Instrument
+
+	// explanations are what assessments say of the rules that is the
+	// same for every referral, written once when the version loads.
+	explanations *explanations
 }
 
 // Name returns the pack's name.
@@ -402,6 +406,7 @@ func loadVersion(fsys fs.FS, dir string, cfg config) (*Version, diag.List) {
 	if !manifestOK {
 		return nil, problems
 	}
+	v.explanations = explain(v)
 	return v, problems
 }
 
