@@ -191,7 +191,7 @@ func appendNew(list, more diag.List) diag.List {
 // programme open to the referral waives; otherwise incomplete when a rule
 // cannot be decided; otherwise eligible, with the programmes offered.
 func (a *Assessment) decide(ctx context.Context, v *Version, r *referral.Referral, at referral.Date) {
-	ex := v.explained()
+	ex := v.prepared()
 	results := v.Eligibility.Evaluate(ctx, r, at)
 	conds := v.Programmes.Conditions(ctx, r, at)
 	failed, unknown, missing := 0, 0, 0

@@ -3,19 +3,23 @@ package pathway
 import (
 	"github.com/saferpath/pathway/eligibility"
 	"github.com/saferpath/pathway/programmes"
+	"github.com/saferpath/pathway/referral"
 	"github.com/saferpath/pathway/rule"
 )
 
-// explanations hold what an assessment says of a version's rules that is
-// the same for every referral, written once when the version loads: where
-// each rule is written, and each programme's reason for each outcome.
-type explanations struct {
+// prepared is what assessing under a version takes that is the same for
+// every referral, made once when the version loads: where each rule is
+// written, each programme's reason for each outcome, and the options that
+// validate a referral against the version's risk instrument ranges.
+type prepared struct {
 	// rules are the eligibility rules as Evaluate lists their results:
 	// the criteria, then the exclusions.
 	rules []ruleText
 	// programmes are the catalogue's programmes, in its order, as
 	// Conditions lists them.
 	programmes []ruleText
+	// validate are the options Validate checks referrals with.
+	validate []referral.ValidateOption
 }
 
 type ruleText struct {
@@ -25,9 +29,12 @@ type ruleText struct {
 	reasons [eligibility.Unknown + 1]string
 }
 
-// explain writes the explanations of v's rules.
-func explain(v *Version) *explanations {
-	ex := &explanations{}
+// prepare makes what assessing under v takes.
+func prepare(v *Version) *prepared {
+	ex := &prepared{}
+	if v.Safeguarding != nil {
+		ex.validate = []referral.ValidateOption{referral.WithScoreRanges(v.Safeguarding.ScoreRanges())}
+	}
 	if e := v.Eligibility; e != nil {
 		ex.rules = make([]ruleText, 0, len(e.Criteria)+len(e.Exclusions))
 		for _, list := range [][]*eligibility.Rule{e.Criteria, e.Exclusions} {
@@ -49,13 +56,13 @@ func explain(v *Version) *explanations {
 	return ex
 }
 
-// explained returns v's explanations: those written when it loaded, or,
-// for a version that was not loaded, new ones.
-func (v *Version) explained() *explanations {
-	if v.explanations != nil {
-		return v.explanations
+// prepared returns what assessing under v takes: made when it loaded, or,
+// for a version that was not loaded, now.
+func (v *Version) prepared() *prepared {
+	if v.prep != nil {
+		return v.prep
 	}
-	return explain(v)
+	return prepare(v)
 }
 
 // programmeReason is programme p's reason for an outcome that was decided,
@@ -71,7 +78,7 @@ func programmeReason(p *programmes.Programme, o eligibility.Outcome) string {
 }
 
 // ruleSource is where the i-th eligibility rule, r, is written.
-func (ex *explanations) ruleSource(i int, r *rule.Rule) string {
+func (ex *prepared) ruleSource(i int, r *rule.Rule) string {
 	if i < len(ex.rules) && ex.rules[i].rule == r {
 		return ex.rules[i].source
 	}
@@ -79,7 +86,7 @@ func (ex *explanations) ruleSource(i int, r *rule.Rule) string {
 }
 
 // programmeSource is where the i-th programme, p, has its condition.
-func (ex *explanations) programmeSource(i int, p *programmes.Programme) string {
+func (ex *prepared) programmeSource(i int, p *programmes.Programme) string {
 	if i < len(ex.programmes) && ex.programmes[i].rule == &p.Rule {
 		return ex.programmes[i].source
 	}
@@ -88,7 +95,7 @@ func (ex *explanations) programmeSource(i int, p *programmes.Programme) string {
 
 // programmeOutcome is the outcome of the i-th programme's condition, c, and
 // its reason.
-func (ex *explanations) programmeOutcome(i int, c *programmes.Condition) (eligibility.Outcome, string) {
+func (ex *prepared) programmeOutcome(i int, c *programmes.Condition) (eligibility.Outcome, string) {
 	p := c.Programme
 	o := eligibility.Unknown
 	switch {
