@@ -151,7 +151,9 @@ func theValidator() *validator.Validate {
 // validation has nothing to check in: no validate tag, and no struct under
 // them with a tag or with rules of its own (ruled). The validator is told
 // to pass them over ("-") rather than look at each of them in every
-// referral; the struct-level rules still read them.
+// referral, and not to dive into the items of a list that have nothing to
+// check (a list's own length is still checked); the struct-level rules
+// still read them.
 func unchecked(top reflect.Type, ruled map[reflect.Type]bool) map[reflect.Type]map[string]string {
 	checks := map[reflect.Type]bool{}
 	var hasChecks func(t reflect.Type) bool
@@ -195,8 +197,18 @@ func unchecked(top reflect.Type, ruled map[reflect.Type]bool) map[reflect.Type]m
 			if !f.IsExported() {
 				continue
 			}
-			if f.Tag.Get("validate") == "" && !hasChecks(f.Type) {
-				skip[f.Name] = "-"
+			tag := f.Tag.Get("validate")
+			if !hasChecks(f.Type) {
+				// Nothing under the field to check: no need to look at it,
+				// nor to dive into its items.
+				if rest, ok := strings.CutSuffix(tag, "dive"); ok {
+					tag = strings.TrimSuffix(rest, ",")
+				}
+				if tag == "" {
+					skip[f.Name] = "-"
+				} else if tag != f.Tag.Get("validate") {
+					skip[f.Name] = tag
+				}
 				continue
 			}
 			walk(f.Type)
