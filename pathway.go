@@ -212,14 +212,19 @@ func (a *Assessment) decide(ctx context.Context, v *Version, r *referral.Referra
 		a.Unknown = make([]string, 0, unknown)
 		a.Missing = make([]string, 0, missing)
 	}
+	// The answers every rule read are kept in one list, each rule's its
+	// own part of it.
+	reads := make([]rule.Reading, 0, 4*(len(results)+len(conds)))
 	// The failed criteria are few: they are listed on the stack.
 	var failedBuf [8]string
 	failedCriteria := failedBuf[:0]
 	excluded := false
 	for i := range results {
 		res := &results[i]
+		start := len(reads)
+		reads = res.Rule.AppendReads(reads, r, at)
 		a.Rules = append(a.Rules, ruleResult(&res.Rule.Rule, string(res.Rule.Kind), res.Outcome, res.Reason(),
-			ex.ruleSource(i, &res.Rule.Rule), res.Missing, res.Rule.Reads(r, at)))
+			ex.ruleSource(i, &res.Rule.Rule), res.Missing, reads[start:len(reads):len(reads)]))
 		switch res.Outcome {
 		case eligibility.Fail:
 			a.Failed = append(a.Failed, res.Rule.ID)
@@ -241,8 +246,10 @@ func (a *Assessment) decide(ctx context.Context, v *Version, r *referral.Referra
 	for i := range conds {
 		c := &conds[i]
 		outcome, reason := ex.programmeOutcome(i, c)
+		start := len(reads)
+		reads = c.Programme.AppendReads(reads, r, at)
 		a.Rules = append(a.Rules, ruleResult(&c.Programme.Rule, "programme", outcome, reason,
-			ex.programmeSource(i, c.Programme), c.Result.Missing, c.Programme.Reads(r, at)))
+			ex.programmeSource(i, c.Programme), c.Result.Missing, reads[start:len(reads):len(reads)]))
 		if !liftable && c.Result.Truth == rule.True && waives(c.Programme, failedCriteria) {
 			liftable = true
 		}

@@ -77,6 +77,17 @@ func (r *Rule) Reads(ref *referral.Referral, today referral.Date) []rule.Reading
 	return r.cond.PublicReads(&engine.Env{Root: ref, Today: today, Index: -1})
 }
 
+// AppendReads is Reads appending to dst, so that the reads of every rule
+// of a referral can share one list.
+func (r *Rule) AppendReads(dst []rule.Reading, ref *referral.Referral, today referral.Date) []rule.Reading {
+	if r == nil || r.cond == nil || ref == nil {
+		return dst
+	}
+	s := engine.Open(context.Background(), ref, today)
+	defer s.Close()
+	return r.cond.AppendPublicReads(dst, s.Env())
+}
+
 // Rules are a pack version's criteria and exclusions, in file order. The
 // zero Rules has none.
 type Rules struct {

@@ -96,3 +96,21 @@ func (p *Program) PublicReads(env *Env) []rule.Reading {
 	}
 	return out
 }
+
+// AppendPublicReads is PublicReads appending to dst: a caller explaining
+// every rule of a referral keeps their reads in one list.
+func (p *Program) AppendPublicReads(dst []rule.Reading, env *Env) []rule.Reading {
+	for _, r := range p.reads {
+		if r.field().Personal {
+			continue
+		}
+		walkRead(r.chain, env, env, -1, func(path string, v Value) {
+			val := v.Interface()
+			if v.K == KindList {
+				val = int64(listLen(v))
+			}
+			dst = append(dst, rule.Reading{Path: path, Value: val})
+		})
+	}
+	return dst
+}
