@@ -3,7 +3,6 @@ package pathway
 import (
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"strings"
 
@@ -55,10 +54,10 @@ type RuleResult struct {
 	Outcome string `json:"outcome"`
 	// Reason is a plain-English sentence.
 	Reason string `json:"reason"`
-	// Reads holds the answers the rule looked at, by JSON path, except
-	// personal identifiers, which are never echoed. A missing answer is
-	// null.
-	Reads map[string]any `json:"reads"`
+	// Reads holds the answers the rule looked at, sorted by JSON path,
+	// except personal identifiers, which are never echoed. A missing
+	// answer's value is nil. It marshals to a JSON object keyed by path.
+	Reads Reads `json:"reads"`
 	// Source is where the rule's condition is written, file:line:col.
 	Source string `json:"source"`
 	// Missing lists the answers that would decide an unknown outcome.
@@ -209,8 +208,8 @@ func (a *Assessment) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "  %s %s\n", mark, e(r.explained()))
 			if len(r.Reads) > 0 {
 				var parts []string
-				for _, k := range slices.Sorted(maps.Keys(r.Reads)) {
-					parts = append(parts, fmt.Sprintf("%s = %s", e(k), e(show(r.Reads[k]))))
+				for _, rd := range r.Reads {
+					parts = append(parts, fmt.Sprintf("%s = %s", e(rd.Path), e(show(rd.Value))))
 				}
 				fmt.Fprintf(&b, "         looked at: %s\n", strings.Join(parts, "; "))
 			}

@@ -90,13 +90,16 @@ func AssessmentSchema() ([]byte, error) {
 	return json.MarshalIndent(s, "", "  ")
 }
 
-// assessmentSchemaType maps the types that marshal as text.
+// assessmentSchemaType maps the types that marshal as text, and the reads,
+// which marshal as an object.
 func assessmentSchemaType(t reflect.Type) *jsonschema.Schema {
 	switch t {
 	case reflect.TypeFor[referral.Date]():
 		return &jsonschema.Schema{Type: "string", Format: "date"}
 	case reflect.TypeFor[Decision]():
 		return &jsonschema.Schema{Type: "string", Enum: []any{string(Eligible), string(Ineligible), string(Incomplete), string(Invalid)}}
+	case reflect.TypeFor[Reads]():
+		return &jsonschema.Schema{Type: "object"}
 	case reflect.TypeFor[diag.Severity]():
 		return &jsonschema.Schema{Type: "string", Enum: []any{diag.Error.String(), diag.Warning.String()}}
 	}

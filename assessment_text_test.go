@@ -24,7 +24,7 @@ func TestWriteTextEscapes(t *testing.T) {
 		Decision: pathway.Eligible,
 		Problems: diag.List{{Path: "id" + hostile, Summary: "s" + hostile}},
 		Rules: []pathway.RuleResult{{ID: "r", Kind: "criterion", Outcome: "pass", Reason: "because" + hostile,
-			Reads: map[string]any{"k" + hostile: "v" + hostile, "n": []any{"w" + hostile}}, Missing: []string{"m" + hostile}}},
+			Reads: pathway.Reads{{Path: "k" + hostile, Value: "v" + hostile}, {Path: "n", Value: []any{"w" + hostile}}}, Missing: []string{"m" + hostile}}},
 		Programmes: []pathway.Offer{{ID: "p" + hostile, Reasons: []string{"r" + hostile}}},
 		Actions: []pathway.Action{{ID: "a" + hostile, Victim: &victim, Text: "t" + hostile, Owner: "o" + hostile,
 			Tell: []string{"tell" + hostile}, Missing: []string{"miss" + hostile}}},

@@ -69,6 +69,10 @@ type Version struct {
 	Reasons []outcomes.ReasonCode
 	// Instruments are the score instruments outcomes.yaml names.
 	Instruments []outcomes.Instrument
+
+	// prep is what assessing under the version takes that is the same
+	// for every referral, made once when the version loads.
+	prep *prepared
 }
 
 // Name returns the pack's name.
@@ -402,6 +406,7 @@ func loadVersion(fsys fs.FS, dir string, cfg config) (*Version, diag.List) {
 	if !manifestOK {
 		return nil, problems
 	}
+	v.prep = prepare(v)
 	return v, problems
 }
 
@@ -462,11 +467,7 @@ func upperFirst(s string) string {
 // score-out-of-range problem found while decoding (against other ranges)
 // is kept only when this version's ranges agree.
 func (v *Version) validate(r *referral.Referral, decoded diag.List) diag.List {
-	var opts []referral.ValidateOption
-	if v.Safeguarding != nil {
-		opts = append(opts, referral.WithScoreRanges(v.Safeguarding.ScoreRanges()))
-	}
-	own := diag.From(r.Validate(opts...))
+	own := diag.From(r.Validate(v.prepared().validate...))
 	problems := slices.DeleteFunc(slices.Clone(decoded), func(d *diag.Diagnostic) bool {
 		return d.Code == "score-out-of-range" && !slices.ContainsFunc(own, func(e *diag.Diagnostic) bool { return e.Path == d.Path && e.Code == d.Code })
 	})

@@ -191,12 +191,40 @@ func appendNew(list, more diag.List) diag.List {
 // programme open to the referral waives; otherwise incomplete when a rule
 // cannot be decided; otherwise eligible, with the programmes offered.
 func (a *Assessment) decide(ctx context.Context, v *Version, r *referral.Referral, at referral.Date) {
+	ex := v.prepared()
 	results := v.Eligibility.Evaluate(ctx, r, at)
 	conds := v.Programmes.Conditions(ctx, r, at)
-	var failedCriteria []string
+	failed, unknown, missing := 0, 0, 0
+	for i := range results {
+		switch results[i].Outcome {
+		case eligibility.Fail:
+			failed++
+		case eligibility.Unknown:
+			unknown++
+			missing += len(results[i].Missing)
+		}
+	}
+	a.Rules = make([]RuleResult, 0, len(results)+len(conds))
+	if failed > 0 {
+		a.Failed = make([]string, 0, failed)
+	}
+	if unknown > 0 {
+		a.Unknown = make([]string, 0, unknown)
+		a.Missing = make([]string, 0, missing)
+	}
+	// The answers every rule read are kept in one list, each rule's its
+	// own part of it.
+	reads := make([]rule.Reading, 0, 4*(len(results)+len(conds)))
+	// The failed criteria are few: they are listed on the stack.
+	var failedBuf [8]string
+	failedCriteria := failedBuf[:0]
 	excluded := false
-	for _, res := range results {
-		a.Rules = append(a.Rules, ruleResult(&res.Rule.Rule, string(res.Rule.Kind), res.Outcome, res.Reason(), res.Missing, res.Rule.Reads(r, at)))
+	for i := range results {
+		res := &results[i]
+		start := len(reads)
+		reads = res.Rule.AppendReads(reads, r, at)
+		a.Rules = append(a.Rules, ruleResult(&res.Rule.Rule, string(res.Rule.Kind), res.Outcome, res.Reason(),
+			ex.ruleSource(i, &res.Rule.Rule), res.Missing, reads[start:len(reads):len(reads)]))
 		switch res.Outcome {
 		case eligibility.Fail:
 			a.Failed = append(a.Failed, res.Rule.ID)
@@ -214,29 +242,21 @@ func (a *Assessment) decide(ctx context.Context, v *Version, r *referral.Referra
 	// can be offered when it also waives every failed criterion. One whose
 	// condition cannot be decided might be open: if it could lift the
 	// failed criteria, the decision waits for its missing answers.
-	var open, maybe []programmes.Condition
-	for _, c := range conds {
-		outcome, reason := programmeOutcome(c)
-		a.Rules = append(a.Rules, ruleResult(&c.Programme.Rule, "programme", outcome, reason, c.Result.Missing, c.Programme.Reads(r, at)))
-		switch c.Result.Truth {
-		case rule.True:
-			open = append(open, c)
-		case rule.Unknown:
-			maybe = append(maybe, c)
+	liftable := len(failedCriteria) == 0
+	for i := range conds {
+		c := &conds[i]
+		outcome, reason := ex.programmeOutcome(i, c)
+		start := len(reads)
+		reads = c.Programme.AppendReads(reads, r, at)
+		a.Rules = append(a.Rules, ruleResult(&c.Programme.Rule, "programme", outcome, reason,
+			ex.programmeSource(i, c.Programme), c.Result.Missing, reads[start:len(reads):len(reads)]))
+		if !liftable && c.Result.Truth == rule.True && waives(c.Programme, failedCriteria) {
+			liftable = true
 		}
 	}
-	waived := func(p *programmes.Programme) bool {
-		for _, id := range failedCriteria {
-			if !p.Waived(id) {
-				return false
-			}
-		}
-		return true
-	}
-	liftable := len(failedCriteria) == 0 || slices.ContainsFunc(open, func(c programmes.Condition) bool { return waived(c.Programme) })
 	if !excluded && !liftable {
-		for _, c := range maybe {
-			if waived(c.Programme) {
+		for i := range conds {
+			if c := &conds[i]; c.Result.Truth == rule.Unknown && waives(c.Programme, failedCriteria) {
 				// Its condition decides: the referral is incomplete, for
 				// want of the answers that would decide it.
 				liftable = true
@@ -245,8 +265,10 @@ func (a *Assessment) decide(ctx context.Context, v *Version, r *referral.Referra
 			}
 		}
 	}
-	slices.Sort(a.Missing)
-	a.Missing = slices.Compact(a.Missing)
+	if len(a.Missing) > 1 {
+		slices.Sort(a.Missing)
+		a.Missing = slices.Compact(a.Missing)
+	}
 	switch {
 	case excluded || !liftable:
 		a.Decision = Ineligible
@@ -254,43 +276,37 @@ func (a *Assessment) decide(ctx context.Context, v *Version, r *referral.Referra
 		a.Decision = Incomplete
 	default:
 		a.Decision = Eligible
-		for _, c := range open {
-			if waived(c.Programme) {
+		for i := range conds {
+			if c := &conds[i]; c.Result.Truth == rule.True && waives(c.Programme, failedCriteria) {
 				a.Programmes = append(a.Programmes, offer(c.Programme, failedCriteria, v))
 			}
 		}
 	}
 }
 
-func programmeOutcome(c programmes.Condition) (eligibility.Outcome, string) {
-	p := c.Programme
-	switch {
-	case c.Result.Truth == rule.True:
-		return eligibility.Pass, p.Title + ": suits this referral. " + p.Because
-	case c.Result.Truth == rule.False:
-		return eligibility.Fail, p.Title + ": does not suit this referral. " + p.Because
-	case c.Result.Err != nil:
-		return eligibility.Unknown, p.Title + ": could not be decided: " + c.Result.Err.Error() + ". " + p.Because
+// waives reports whether programme p waives every criterion of failed.
+func waives(p *programmes.Programme, failed []string) bool {
+	for _, id := range failed {
+		if !p.Waived(id) {
+			return false
+		}
 	}
-	return eligibility.Unknown, p.Title + ": cannot be decided until the missing answers are given. " + p.Because
+	return true
 }
 
 // offer is programme p offered to a referral that does not meet the
 // criteria waived, which p waives: its reasons name each of them by its
 // title and id.
 func offer(p *programmes.Programme, waived []string, v *Version) Offer {
-	o := Offer{ID: p.ID, Reasons: []string{p.Because}, name: p.Name}
+	o := Offer{ID: p.ID, Reasons: make([]string, 1, 1+len(waived)), name: p.Name}
+	o.Reasons[0] = p.Because
 	for _, id := range waived {
 		o.Reasons = append(o.Reasons, "It does not require the criterion "+v.Named(id)+", which this referral does not meet.")
 	}
 	return o
 }
 
-func ruleResult(r *rule.Rule, kind string, outcome eligibility.Outcome, reason string, missing []string, reads []rule.Reading) RuleResult {
-	rr := RuleResult{ID: r.ID, Kind: kind, Outcome: outcome.String(), Reason: reason, Reads: make(map[string]any, len(reads)),
-		Source: r.Origin(), Missing: missing, title: r.Title}
-	for _, rd := range reads {
-		rr.Reads[rd.Path] = rd.Value
-	}
-	return rr
+func ruleResult(r *rule.Rule, kind string, outcome eligibility.Outcome, reason, source string, missing []string, reads []rule.Reading) RuleResult {
+	return RuleResult{ID: r.ID, Kind: kind, Outcome: outcome.String(), Reason: reason, Reads: readsOf(reads),
+		Source: source, Missing: missing, title: r.Title}
 }

@@ -219,9 +219,9 @@ func TestReadsNeverEchoPersonalData(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, pathway.Eligible, a.Decision, "every rule is met: %v", a.Failed)
 	for _, rr := range a.Rules {
-		for path := range rr.Reads {
-			if f, ok := referral.FieldAt(path); ok {
-				assert.False(t, f.Personal, "%s lists the personal answer %s", rr.ID, path)
+		for _, rd := range rr.Reads {
+			if f, ok := referral.FieldAt(rd.Path); ok {
+				assert.False(t, f.Personal, "%s lists the personal answer %s", rr.ID, rd.Path)
 			}
 		}
 	}

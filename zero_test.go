@@ -26,7 +26,7 @@ import (
 // did not load (a Pack{} in a struct, say) fails gently.
 func TestZeroValuesDoNotPanic(t *testing.T) {
 	values := []any{
-		&pathway.Pack{}, (*pathway.Pack)(nil), &pathway.Version{}, &pathway.Assessment{},
+		&pathway.Pack{}, (*pathway.Pack)(nil), &pathway.Version{}, &pathway.Assessment{}, &pathway.Reads{},
 		&eligibility.Rules{}, (*eligibility.Rules)(nil), &eligibility.Rule{}, eligibility.Result{Rule: &eligibility.Rule{}},
 		&programmes.Catalogue{}, (*programmes.Catalogue)(nil), &programmes.Programme{}, &programmes.History{},
 		&safeguarding.Policy{}, (*safeguarding.Policy)(nil), &safeguarding.Sharing{}, (*safeguarding.Sharing)(nil),

@@ -12,7 +12,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -142,6 +141,7 @@ func AssessLines(ctx context.Context, pack *pathway.Pack, r io.Reader, w io.Writ
 		for range workers {
 			go func() {
 				defer func() { done <- struct{}{} }()
+				var buf []byte // each line's JSON, reused
 				for j := range jobs {
 					a := assessLine(ctx, pack, opts, j)
 					if opts.Assessed != nil {
@@ -155,7 +155,7 @@ func AssessLines(ctx context.Context, pack *pathway.Pack, r io.Reader, w io.Writ
 							continue
 						}
 					}
-					out, err := json.Marshal(a)
+					out, err := encode(&buf, a)
 					if err != nil {
 						cancel(fmt.Errorf("line %d: cannot write the assessment: %w", j.line, err))
 						out = nil
@@ -237,6 +237,19 @@ func AssessLines(ctx context.Context, pack *pathway.Pack, r io.Reader, w io.Writ
 		return sum, err
 	}
 	return sum, nil
+}
+
+// encode writes a as JSON into *buf, reused from line to line, and returns
+// a copy with room for the newline that ends its line.
+func encode(buf *[]byte, a *pathway.Assessment) ([]byte, error) {
+	b, err := a.AppendJSON((*buf)[:0])
+	if err != nil {
+		return nil, err
+	}
+	*buf = b
+	out := make([]byte, len(b), len(b)+1)
+	copy(out, b)
+	return out, nil
 }
 
 // Line is one line of JSON Lines input, as Lines gives it.

@@ -63,6 +63,9 @@ type Rule struct {
 	Kind Kind
 
 	cond *engine.Program
+	// reasons are the rule's reason for each outcome, by Outcome, written
+	// once when the rule is read: the same for every referral.
+	reasons [Unknown + 1]string
 }
 
 // Reads returns the answers the rule looks at for r as on the date today,
@@ -72,6 +75,17 @@ func (r *Rule) Reads(ref *referral.Referral, today referral.Date) []rule.Reading
 		return nil
 	}
 	return r.cond.PublicReads(&engine.Env{Root: ref, Today: today, Index: -1})
+}
+
+// AppendReads is Reads appending to dst, so that the reads of every rule
+// of a referral can share one list.
+func (r *Rule) AppendReads(dst []rule.Reading, ref *referral.Referral, today referral.Date) []rule.Reading {
+	if r == nil || r.cond == nil || ref == nil {
+		return dst
+	}
+	s := engine.Open(context.Background(), ref, today)
+	defer s.Close()
+	return r.cond.AppendPublicReads(dst, s.Env())
 }
 
 // Rules are a pack version's criteria and exclusions, in file order. The
@@ -140,7 +154,11 @@ func parse(f *yamlsrc.File) (*Rules, diag.List) {
 				rs.criterionIDs = append(rs.criterionIDs, meta.ID)
 			}
 			if prog != nil {
-				out = append(out, &Rule{Rule: meta, Kind: kind, cond: prog})
+				r := &Rule{Rule: meta, Kind: kind, cond: prog}
+				for o := Pass; o <= Unknown; o++ {
+					r.reasons[o] = reason(r, o)
+				}
+				out = append(out, r)
 			}
 		}
 		return out
@@ -221,20 +239,31 @@ func (r *Rule) evaluate(s *engine.Session, out *Result) {
 
 // Reason is the plain-English sentence explaining a result.
 func (res Result) Reason() string {
+	if res.Outcome == Unknown && res.Err != nil {
+		return fmt.Sprintf("%s: could not be decided: %v. %s", res.Rule.Title, res.Err, res.Rule.Because)
+	}
+	if res.Outcome <= Unknown {
+		if s := res.Rule.reasons[res.Outcome]; s != "" {
+			return s
+		}
+	}
+	return reason(res.Rule, res.Outcome)
+}
+
+// reason is rule r's reason for an outcome other than an error.
+func reason(r *Rule, o Outcome) string {
 	var verdict string
 	switch {
-	case res.Outcome == Unknown && res.Err != nil:
-		verdict = fmt.Sprintf("could not be decided: %v", res.Err)
-	case res.Outcome == Unknown:
+	case o == Unknown:
 		verdict = "cannot be decided until the missing answers are given"
-	case res.Rule.Kind == Criterion && res.Outcome == Pass:
+	case r.Kind == Criterion && o == Pass:
 		verdict = "met"
-	case res.Rule.Kind == Criterion:
+	case r.Kind == Criterion:
 		verdict = "not met"
-	case res.Outcome == Fail:
+	case o == Fail:
 		verdict = "applies"
 	default:
 		verdict = "does not apply"
 	}
-	return fmt.Sprintf("%s: %s. %s", res.Rule.Title, verdict, res.Rule.Because)
+	return r.Title + ": " + verdict + ". " + r.Because
 }

@@ -88,6 +88,17 @@ func (p *Programme) Reads(r *referral.Referral, today referral.Date) []rule.Read
 	return p.cond.PublicReads(&engine.Env{Root: r, Today: today, Index: -1})
 }
 
+// AppendReads is Reads appending to dst, so that the reads of every rule
+// of a referral can share one list.
+func (p *Programme) AppendReads(dst []rule.Reading, r *referral.Referral, today referral.Date) []rule.Reading {
+	if p == nil || p.cond == nil || r == nil {
+		return dst
+	}
+	s := engine.Open(context.Background(), r, today)
+	defer s.Close()
+	return p.cond.AppendPublicReads(dst, s.Env())
+}
+
 // IsGroup reports whether places are counted in groups.
 func (p *Programme) IsGroup() bool { return p.Groups > 0 }
 

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/saferpath/pathway/diag"
@@ -58,20 +59,42 @@ type ValidateOption func(*validateConfig) error
 
 type validateConfig struct {
 	ranges map[Instrument]ScoreRange
+	// ctx carries ranges to the struct-level rules, made once with them;
+	// nil when it is still to be made.
+	ctx context.Context
 }
+
+// rangesContext carries score ranges to the struct-level rules.
+func rangesContext(ranges map[Instrument]ScoreRange) context.Context {
+	return context.WithValue(context.Background(), configKey{}, ranges)
+}
+
+// defaultContext carries the default ranges.
+var defaultContext = rangesContext(defaultRanges)
 
 // WithScoreRanges checks risk scores against ranges instead of the default
 // ones,
 // for instance those a rule pack configures. Instruments missing from
 // ranges are only checked to be at least 0.
+//
+// The ranges are checked and copied when the option is made, so that one
+// option can check any number of referrals at no further cost: changing
+// the map afterwards does not change the option.
 func WithScoreRanges(ranges map[Instrument]ScoreRange) ValidateOption {
-	return func(c *validateConfig) error {
-		for inst, r := range ranges {
-			if r.Min > r.Max {
-				return fmt.Errorf("the score range of %s runs from %d down to %d", inst, r.Min, r.Max)
-			}
+	var bad error
+	for inst, r := range ranges {
+		if r.Min > r.Max {
+			bad = fmt.Errorf("the score range of %s runs from %d down to %d", inst, r.Min, r.Max)
+			break
 		}
-		c.ranges = maps.Clone(ranges)
+	}
+	own := maps.Clone(ranges)
+	ctx := rangesContext(own)
+	return func(c *validateConfig) error {
+		if bad != nil {
+			return bad
+		}
+		c.ranges, c.ctx = own, ctx
 		return nil
 	}
 }
@@ -105,16 +128,99 @@ func theValidator() *validator.Validate {
 			return nil
 		}, Date{}, BirthDate{})
 		_ = v.RegisterValidation("enum", func(fl validator.FieldLevel) bool {
-			enum := EnumOf(fl.Field().Interface())
+			enum := enumOfType(fl.Field().Type())
 			return enum == "" || Valid(enum, fl.Field().String())
 		})
 		v.RegisterStructValidationCtx(referralRules, Referral{})
 		v.RegisterStructValidationCtx(victimRules, Victim{})
 		v.RegisterStructValidationCtx(riskToStaffRules, RiskToStaff{})
 		v.RegisterStructValidationCtx(riskAssessmentRules, RiskAssessment{})
+		ruled := map[reflect.Type]bool{
+			reflect.TypeFor[Referral](): true, reflect.TypeFor[Victim](): true,
+			reflect.TypeFor[RiskToStaff](): true, reflect.TypeFor[RiskAssessment](): true,
+		}
+		for t, skip := range unchecked(reflect.TypeFor[Referral](), ruled) {
+			v.RegisterStructValidationMapRules(skip, reflect.New(t).Elem().Interface())
+		}
 		validate = v
 	})
 	return validate
+}
+
+// unchecked finds, for each struct type of the referral, the fields that
+// validation has nothing to check in: no validate tag, and no struct under
+// them with a tag or with rules of its own (ruled). The validator is told
+// to pass them over ("-") rather than look at each of them in every
+// referral, and not to dive into the items of a list that have nothing to
+// check (a list's own length is still checked); the struct-level rules
+// still read them.
+func unchecked(top reflect.Type, ruled map[reflect.Type]bool) map[reflect.Type]map[string]string {
+	checks := map[reflect.Type]bool{}
+	var hasChecks func(t reflect.Type) bool
+	hasChecks = func(t reflect.Type) bool {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return false
+		}
+		if c, seen := checks[t]; seen {
+			return c
+		}
+		checks[t] = false // a type that holds itself is not looked into twice
+		c := ruled[t]
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if f.IsExported() && (f.Tag.Get("validate") != "" || hasChecks(f.Type)) {
+				c = true
+			}
+		}
+		checks[t] = c
+		return c
+	}
+	out := map[reflect.Type]map[string]string{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || !hasChecks(t) {
+			return
+		}
+		if _, done := out[t]; done {
+			return
+		}
+		skip := map[string]string{}
+		out[t] = skip
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			tag := f.Tag.Get("validate")
+			if !hasChecks(f.Type) {
+				// Nothing under the field to check: no need to look at it,
+				// nor to dive into its items.
+				if rest, ok := strings.CutSuffix(tag, "dive"); ok {
+					tag = strings.TrimSuffix(rest, ",")
+				}
+				if tag == "" {
+					skip[f.Name] = "-"
+				} else if tag != f.Tag.Get("validate") {
+					skip[f.Name] = tag
+				}
+				continue
+			}
+			walk(f.Type)
+		}
+	}
+	walk(top)
+	for t, skip := range out {
+		if len(skip) == 0 {
+			delete(out, t)
+		}
+	}
+	return out
 }
 
 // Validate checks the referral against wire format v1 and returns every
@@ -136,28 +242,36 @@ func (r *Referral) Validate(opts ...ValidateOption) error {
 	if r == nil {
 		return diag.List{{Severity: diag.Error, Code: "required", Summary: "No referral", Detail: "There is no referral to check."}}
 	}
-	cfg := &validateConfig{ranges: defaultRanges}
-	for _, o := range opts {
-		if err := o(cfg); err != nil {
-			return diag.List{{Severity: diag.Error, Code: "bad-option", Summary: "The validation settings are wrong", Detail: sentenceOf(err.Error())}}
+	ctx := defaultContext
+	if len(opts) > 0 {
+		cfg := &validateConfig{ranges: defaultRanges, ctx: defaultContext}
+		for _, o := range opts {
+			if err := o(cfg); err != nil {
+				return diag.List{{Severity: diag.Error, Code: "bad-option", Summary: "The validation settings are wrong", Detail: sentenceOf(err.Error())}}
+			}
 		}
+		if cfg.ctx == nil {
+			cfg.ctx = rangesContext(cfg.ranges)
+		}
+		ctx = cfg.ctx
 	}
 	// Lists longer than allowed are reported, and only their first items
 	// are checked: nothing iterates over more.
 	checked, capList := capped(r)
 	var list diag.List
-	ctx := context.WithValue(context.Background(), configKey{}, cfg)
-	err := theValidator().StructCtx(ctx, checked)
-	var fieldErrs validator.ValidationErrors
-	switch {
-	case err == nil:
-	case errors.As(err, &fieldErrs):
+	// The referral is validated as a value, not through its pointer: the
+	// validator then reads its fields (and those of its subject and
+	// referrer) in place, where through a pointer it copies each text it
+	// looks at to the heap.
+	if err := theValidator().StructCtx(ctx, *checked); err != nil {
+		var fieldErrs validator.ValidationErrors
+		if !errors.As(err, &fieldErrs) {
+			return diag.List{{Severity: diag.Error, Code: "internal", Summary: "The referral could not be checked",
+				Detail: "Validation failed to run. This is a fault in the program, not in the referral."}}
+		}
 		for _, fe := range fieldErrs {
 			list = append(list, problem(fe))
 		}
-	default:
-		return diag.List{{Severity: diag.Error, Code: "internal", Summary: "The referral could not be checked",
-			Detail: "Validation failed to run. This is a fault in the program, not in the referral."}}
 	}
 	if len(capList) > 0 {
 		// The items of a list that is too long are not checked one by
@@ -318,11 +432,35 @@ var ruleMessages = map[string]string{
 	"control-character":          "The text holds a control character",
 }
 
+// current returns the struct a struct-level rule is called for, without
+// copying it when the validator reads it in place.
+func current[T any](sl validator.StructLevel) (*T, bool) {
+	v := sl.Current()
+	if v.CanAddr() {
+		p, ok := v.Addr().Interface().(*T)
+		return p, ok
+	}
+	t, ok := v.Interface().(T)
+	return &t, ok
+}
+
 func referralRules(_ context.Context, sl validator.StructLevel) {
-	r, ok := sl.Current().Interface().(Referral)
-	if !ok {
+	// Validate hands the validator the referral as a value: its copy here
+	// stays on the stack.
+	v := sl.Current()
+	if v.CanAddr() {
+		if r, ok := v.Addr().Interface().(*Referral); ok {
+			checkReferral(sl, r)
+		}
 		return
 	}
+	if r, ok := v.Interface().(Referral); ok {
+		checkReferral(sl, &r)
+	}
+}
+
+// checkReferral applies the referral-level rules to r.
+func checkReferral(sl validator.StructLevel, r *Referral) {
 	if r.Referrer.Phone == "" && r.Referrer.Email == "" {
 		sl.ReportError(r.Referrer, "referrer", "Referrer", "no-referrer-contact",
 			"The police co-ordinator calls the referrer about every referral. Give a phone number, an email address, or both.")
@@ -331,11 +469,12 @@ func referralRules(_ context.Context, sl validator.StructLevel) {
 		sl.ReportError(r.Subject.SubjectToSPO, "subject.subjectToSPO", "SubjectToSPO", "spo-unanswered",
 			"The COBI form asks whether the person is subject to a Stalking Protection Order (SPO). Answer true or false.")
 	}
-	plausibleDates(sl, &r)
-	if !anyControl(reflect.ValueOf(r)) {
+	plausibleDates(sl, r)
+	if !r.anyControl() {
 		return // the common case, found without building a path
 	}
-	walkText(reflect.ValueOf(r), "", func(path string, text string, free bool) {
+	c := *r // walked by reflection: a copy, so that r need not be on the heap
+	walkText(reflect.ValueOf(&c).Elem(), "", func(path string, text string, free bool) {
 		if hasControl(text, free) {
 			detail := "Remove the control character (an invisible character such as an escape code or a null): only letters, digits, spaces and punctuation are accepted here."
 			if free {
@@ -354,21 +493,31 @@ var earliestBirth = NewDate(1900, time.January, 1)
 // future or before 1900, a next court hearing before the referral was sent,
 // a risk assessment completed after it.
 func plausibleDates(sl validator.StructLevel, r *Referral) {
-	birth := func(d BirthDate, path string) {
+	// The path of a date is made only for a date that is wrong.
+	birth := func(d BirthDate, list string, i int) {
+		var detail string
 		switch {
 		case d.IsZero():
+			return
 		case d.Before(earliestBirth):
-			sl.ReportError(d, path, path, "implausible-birth-date", "A date of birth before 1900 cannot be right. Check the year.")
+			detail = "A date of birth before 1900 cannot be right. Check the year."
 		case !r.DateSent.IsZero() && d.After(r.DateSent):
-			sl.ReportError(d, path, path, "implausible-birth-date", "A date of birth cannot be after the date the referral was sent. Check the date.")
+			detail = "A date of birth cannot be after the date the referral was sent. Check the date."
+		default:
+			return
 		}
+		path := "subject.dateOfBirth"
+		if list != "" {
+			path = list + "[" + strconv.Itoa(i) + "].dateOfBirth"
+		}
+		sl.ReportError(d, path, path, "implausible-birth-date", detail)
 	}
-	birth(r.Subject.DateOfBirth, "subject.dateOfBirth")
+	birth(r.Subject.DateOfBirth, "", 0)
 	for i := range r.Victims {
-		birth(r.Victims[i].DateOfBirth, "victims["+strconv.Itoa(i)+"].dateOfBirth")
+		birth(r.Victims[i].DateOfBirth, "victims", i)
 	}
 	for i := range r.Children {
-		birth(r.Children[i].DateOfBirth, "children["+strconv.Itoa(i)+"].dateOfBirth")
+		birth(r.Children[i].DateOfBirth, "children", i)
 	}
 	if r.DateSent.IsZero() {
 		return
@@ -415,29 +564,70 @@ func walkText(v reflect.Value, path string, fn func(path, text string, free bool
 	}
 }
 
-// anyControl reports whether any text of v holds a control character that
-// no text may hold (line breaks and tabs are looked at again by walkText).
-func anyControl(v reflect.Value) bool {
-	switch v.Kind() {
-	case reflect.String:
-		return hasControl(v.String(), true) || strings.ContainsAny(v.String(), "\n\r\t")
-	case reflect.Pointer:
-		return !v.IsNil() && anyControl(v.Elem())
-	case reflect.Slice:
-		for i := range v.Len() {
-			if anyControl(v.Index(i)) {
+// anyControl reports whether any text of the referral holds a control
+// character that no text may hold, or a line break or tab (which walkText
+// looks at again, knowing which texts are free text). It reads each text
+// directly: it runs for every referral, and most have none.
+// TestAnyControlSeesEveryText holds it to the referral's types.
+func (r *Referral) anyControl() bool {
+	if controlIn(r.ID) || controlIn(string(r.Form)) || controlIn(string(r.BehaviourSummary)) {
+		return true
+	}
+	if f := &r.Referrer; controlIn(string(f.Name)) || controlIn(f.Organisation) || controlIn(f.Role) ||
+		controlIn(string(f.Phone)) || controlIn(string(f.Email)) {
+		return true
+	}
+	if s := &r.Subject; controlIn(string(s.Name)) || controlIn(string(s.Address)) || controlIn(string(s.Phone)) ||
+		controlIn(string(s.Email)) || controlIn(string(s.Gender)) || controlIn(string(s.AcceptsResponsibility)) ||
+		controlIn(string(s.SubstanceMisuse)) || controlIn(string(s.MentalHealth)) || controlIn(string(s.CurrentOrder)) ||
+		controlIn(string(s.LikelyOrder)) {
+		return true
+	}
+	for i := range r.OtherAgencies {
+		if a := &r.OtherAgencies[i]; controlIn(a.Name) || controlIn(string(a.Contact)) || controlIn(string(a.Nature)) {
+			return true
+		}
+	}
+	for i := range r.Victims {
+		if v := &r.Victims[i]; controlIn(string(v.Name)) || controlIn(string(v.Address)) || controlIn(string(v.Gender)) ||
+			controlIn(string(v.Relationship)) || controlIn(string(v.ReasonNotKnown)) || controlIn(string(v.ServicesProvided)) ||
+			controlIn(string(v.SupportServiceContact)) {
+			return true
+		}
+	}
+	if t := r.RiskToStaff; t != nil && controlIn(string(t.Details)) {
+		return true
+	}
+	if a := r.RiskAssessment; a != nil && controlIn(string(a.Instrument)) {
+		return true
+	}
+	for _, p := range r.Withheld {
+		if controlIn(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// controlIn reports whether text holds a control character, a line break
+// or tab included, or a line or paragraph separator or bidirectional
+// control: hasControl(text, true) or a line break or tab, in one pass that
+// decodes only what is not ASCII.
+func controlIn(text string) bool {
+	for i := 0; i < len(text); {
+		b := text[i]
+		if b < utf8.RuneSelf {
+			if b < 0x20 || b == 0x7f {
 				return true
 			}
+			i++
+			continue
 		}
-	case reflect.Struct:
-		if t := v.Type(); t == typeDate || t == typeBirthDate {
-			return false
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') {
+			return true
 		}
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() && anyControl(v.Field(i)) {
-				return true
-			}
-		}
+		i += n
 	}
 	return false
 }
@@ -457,7 +647,7 @@ func hasControl(text string, free bool) bool {
 }
 
 func victimRules(_ context.Context, sl validator.StructLevel) {
-	v, ok := sl.Current().Interface().(Victim)
+	v, ok := current[Victim](sl)
 	if !ok {
 		return
 	}
@@ -476,7 +666,7 @@ func victimRules(_ context.Context, sl validator.StructLevel) {
 }
 
 func riskToStaffRules(_ context.Context, sl validator.StructLevel) {
-	r, ok := sl.Current().Interface().(RiskToStaff)
+	r, ok := current[RiskToStaff](sl)
 	if !ok {
 		return
 	}
@@ -487,13 +677,13 @@ func riskToStaffRules(_ context.Context, sl validator.StructLevel) {
 }
 
 func riskAssessmentRules(ctx context.Context, sl validator.StructLevel) {
-	a, ok := sl.Current().Interface().(RiskAssessment)
+	a, ok := current[RiskAssessment](sl)
 	if !ok || a.Score == nil {
 		return
 	}
 	ranges := defaultRanges
-	if cfg, ok := ctx.Value(configKey{}).(*validateConfig); ok && cfg.ranges != nil {
-		ranges = cfg.ranges
+	if r, ok := ctx.Value(configKey{}).(map[Instrument]ScoreRange); ok && r != nil {
+		ranges = r
 	}
 	rg, known := ranges[a.Instrument]
 	if !known {

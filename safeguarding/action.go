@@ -45,6 +45,22 @@ func (p *Policy) Actions(ctx context.Context, r *referral.Referral, today referr
 		return []Action{}
 	}
 	out := make([]Action, 0, len(p.Triggers)+len(r.Victims)+len(r.Children))
+	// The roles to tell and the victims' and children's indexes of all the
+	// actions are held in one list each, each action's its own part.
+	tells, indexes := 0, 0
+	for _, t := range p.Triggers {
+		n := 1
+		switch t.Scope {
+		case ScopeVictim:
+			n = len(r.Victims)
+			indexes += n
+		case ScopeChild:
+			n = len(r.Children)
+			indexes += n
+		}
+		tells += n * len(t.Tell)
+	}
+	b := &actionBuffers{tells: make([]string, 0, tells), indexes: make([]int, 0, indexes)}
 	sc := &scope{policy: p}
 	s := engine.Open(ctx, r, today)
 	defer s.Close()
@@ -53,17 +69,17 @@ func (p *Policy) Actions(ctx context.Context, r *referral.Referral, today referr
 	for _, t := range p.Triggers {
 		switch t.Scope {
 		case ScopeReferral:
-			out = t.appendAction(out, p, s, env, r)
+			out = t.appendAction(out, p, s, env, r, b)
 		case ScopeVictim:
 			for i := range r.Victims {
 				sc.victim, env.Index = &r.Victims[i], i
-				out = t.appendAction(out, p, s, env, r)
+				out = t.appendAction(out, p, s, env, r, b)
 			}
 			sc.victim, env.Index = nil, -1
 		case ScopeChild:
 			for i := range r.Children {
 				sc.child, env.Index = &r.Children[i], i
-				out = t.appendAction(out, p, s, env, r)
+				out = t.appendAction(out, p, s, env, r, b)
 			}
 			sc.child, env.Index = nil, -1
 		}
@@ -72,13 +88,42 @@ func (p *Policy) Actions(ctx context.Context, r *referral.Referral, today referr
 	return out
 }
 
+// actionBuffers hold the lists that a referral's actions share, so that
+// each action does not have its own: the roles to tell, and the indexes of
+// victims and children that Action.Victim and Action.Child point to.
+type actionBuffers struct {
+	tells   []string
+	indexes []int
+}
+
+// tell returns a copy of roles, as the action's own part of the shared
+// list: appending to it does not reach another action's.
+func (b *actionBuffers) tell(roles []string) []string {
+	if len(roles) == 0 {
+		return slices.Clone(roles)
+	}
+	start := len(b.tells)
+	b.tells = append(b.tells, roles...)
+	return b.tells[start:len(b.tells):len(b.tells)]
+}
+
+// index returns a pointer to a copy of i.
+func (b *actionBuffers) index(i int) *int {
+	if len(b.indexes) == cap(b.indexes) {
+		j := i
+		return &j
+	}
+	b.indexes = append(b.indexes, i)
+	return &b.indexes[len(b.indexes)-1]
+}
+
 // appendAction evaluates t in session s, whose Env is env, and appends the action it calls for.
-func (t *Trigger) appendAction(out []Action, p *Policy, s *engine.Session, env *engine.Env, r *referral.Referral) []Action {
+func (t *Trigger) appendAction(out []Action, p *Policy, s *engine.Session, env *engine.Env, r *referral.Referral, b *actionBuffers) []Action {
 	res := s.Eval(t.cond)
 	a := Action{ID: t.ID, Owner: t.Owner, DueWithinDays: t.DueWithinDays, Text: t.Text}
 	switch res.Outcome {
 	case engine.True:
-		a.Tell = slices.Clone(t.Tell)
+		a.Tell = b.tell(t.Tell)
 	case engine.False:
 		return out
 	default:
@@ -86,19 +131,20 @@ func (t *Trigger) appendAction(out []Action, p *Policy, s *engine.Session, env *
 		case Ignore:
 			return out
 		case Act:
-			a.Tell = slices.Clone(t.Tell)
+			a.Tell = b.tell(t.Tell)
 		default:
-			a.ID = EstablishPrefix + t.ID
-			a.Text = t.establishText()
+			a.ID, a.Text = t.establishID, t.establish
+			if a.ID == "" {
+				a.ID, a.Text = EstablishPrefix+t.ID, t.establishText()
+			}
 		}
 		a.Missing = p.sources(res.Missing, r)
 	}
 	if env.Index >= 0 {
-		i := env.Index
 		if t.Scope == ScopeVictim {
-			a.Victim = &i
+			a.Victim = b.index(env.Index)
 		} else {
-			a.Child = &i
+			a.Child = b.index(env.Index)
 		}
 	}
 	return append(out, a)

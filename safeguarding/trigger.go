@@ -68,6 +68,10 @@ type Trigger struct {
 	EstablishText string
 
 	cond *engine.Program
+	// establishID and establish are the id and text of the action that
+	// establishes the missing answers, written once when the trigger is
+	// read; "" for a trigger made otherwise.
+	establishID, establish string
 }
 
 type triggerSpec struct {
@@ -171,8 +175,10 @@ func parseTriggers(f *yamlsrc.File, pos yamlsrc.Positions, specs []triggerSpec, 
 		if prog == nil || !ok {
 			continue
 		}
-		out = append(out, &Trigger{Rule: meta, cond: prog, Scope: sc, Owner: s.Owner, DueWithinDays: *s.DueWithinDays,
-			Text: s.Text, Tell: slices.Clip(s.Tell), IfUnknown: ifUnknown, EstablishText: s.EstablishText})
+		t := &Trigger{Rule: meta, cond: prog, Scope: sc, Owner: s.Owner, DueWithinDays: *s.DueWithinDays,
+			Text: s.Text, Tell: slices.Clip(s.Tell), IfUnknown: ifUnknown, EstablishText: s.EstablishText}
+		t.establishID, t.establish = EstablishPrefix+t.ID, t.establishText()
+		out = append(out, t)
 	}
 	for i, s := range specs {
 		if s.ID == "" || first[s.ID] != yamlsrc.Field(yamlsrc.Index("triggers", i), "id") ||

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"regexp"
+	"sync"
 
 	"github.com/saferpath/pathway/diag"
 	"github.com/saferpath/pathway/internal/yamlsrc"
@@ -96,3 +97,50 @@ func (p *Program) PublicReads(env *Env) []rule.Reading {
 	}
 	return out
 }
+
+// AppendPublicReads is PublicReads appending to dst: a caller explaining
+// every rule of a referral keeps their reads in one list.
+func (p *Program) AppendPublicReads(dst []rule.Reading, env *Env) []rule.Reading {
+	for _, r := range p.reads {
+		if r.field().Personal {
+			continue
+		}
+		walkRead(r.chain, env, env, -1, func(path string, v Value) {
+			dst = append(dst, rule.Reading{Path: path, Value: publicValue(v)})
+		})
+	}
+	return dst
+}
+
+// publicValue is what a reading holds of v: what Interface gives, the
+// number of items of a list, and an enumeration's value boxed once for
+// every reading of it rather than at each.
+func publicValue(v Value) any {
+	switch v.K {
+	case KindList:
+		return int64(listLen(v))
+	case KindText:
+		if v.L != nil && len(v.L.Values) > 0 {
+			if b, ok := boxedValues()[v.S]; ok {
+				return b
+			}
+		}
+	}
+	return v.Interface()
+}
+
+// boxedValues holds the value of every enumeration of the referral, boxed.
+var boxedValues = sync.OnceValue(func() map[string]any {
+	m := map[string]any{}
+	var walk func([]*Field)
+	walk = func(fields []*Field) {
+		for _, f := range fields {
+			for _, v := range f.Values {
+				m[v] = v
+			}
+			walk(f.Fields)
+		}
+	}
+	walk(ReferralSchema().Fields)
+	return m
+})
