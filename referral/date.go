@@ -42,11 +42,40 @@ func ParseDate(s string) (Date, error) {
 	if len(s) != len(DateLayout) {
 		return Date{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
 	}
-	t, err := time.Parse(DateLayout, s)
-	if err != nil || t.Year() < 1000 {
+	d, ok := parseDate([]byte(s))
+	if !ok {
 		return Date{}, fmt.Errorf("%q is not a real date in the form YYYY-MM-DD", s)
 	}
-	return DateOf(t), nil
+	return d, nil
+}
+
+// parseDate reads YYYY-MM-DD, a day that exists on the calendar in a year
+// from 1000, without allocating: dates are read for every referral.
+func parseDate(b []byte) (Date, bool) {
+	if len(b) != len(DateLayout) || b[4] != '-' || b[7] != '-' {
+		return Date{}, false
+	}
+	num := func(b []byte) (int, bool) {
+		n := 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	y, ok1 := num(b[:4])
+	m, ok2 := num(b[5:7])
+	d, ok3 := num(b[8:])
+	if !ok1 || !ok2 || !ok3 || y < 1000 || m < 1 || m > 12 || d < 1 {
+		return Date{}, false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d { // the 30th of February rolls over into March
+		return Date{}, false
+	}
+	return DateOf(t), true
 }
 
 // MustDate is ParseDate for constants in code and tests; it panics on a bad date.
@@ -114,8 +143,8 @@ func (d *Date) UnmarshalText(b []byte) error {
 		*d = Date{}
 		return nil
 	}
-	v, err := ParseDate(string(b))
-	if err != nil {
+	v, ok := parseDate(b)
+	if !ok {
 		return &diag.Diagnostic{
 			Severity: diag.Error,
 			Code:     "bad-date",

@@ -118,15 +118,6 @@ func theValidator() *validator.Validate {
 			}
 			return name
 		})
-		v.RegisterCustomTypeFunc(func(f reflect.Value) any {
-			switch d := f.Interface().(type) {
-			case Date:
-				return d.String()
-			case BirthDate:
-				return d.Date.String()
-			}
-			return nil
-		}, Date{}, BirthDate{})
 		_ = v.RegisterValidation("enum", func(fl validator.FieldLevel) bool {
 			enum := enumOfType(fl.Field().Type())
 			return enum == "" || Valid(enum, fl.Field().String())
