@@ -46,7 +46,8 @@ type Program struct {
 	schema *Schema
 	types  *checkTypes
 	eval   evalFn
-	slots  int // let-variables
+	decide decideFn // nil unless the condition is of a shape deciders cover
+	slots  int      // let-variables
 	reads  []read
 	result Kind
 }
@@ -115,7 +116,11 @@ func compile(text string, schema *Schema, src Source, want Kind) (*Program, diag
 		}
 		return nil, diag.List{loc.diag(0, 0, "compile-error", "The condition cannot be compiled", err.Error())}
 	}
-	return &Program{text: text, schema: schema, types: types, eval: fn, slots: cl.slots, reads: c.reads, result: want}, nil
+	p := &Program{text: text, schema: schema, types: types, eval: fn, slots: cl.slots, reads: c.reads, result: want}
+	if want == KindBool {
+		p.decide = cl.decider(root)
+	}
+	return p, nil
 }
 
 // allowedDetail says what a condition may use, for a problem about what it

@@ -131,6 +131,25 @@ func (s *Session) useVars(n int) {
 // hot path, copying nothing. When the outcome is Unknown, Undecided says
 // why.
 func (s *Session) Decide(p *Program) Outcome {
+	if o := s.quick(p); o != Unknown {
+		return o
+	}
+	return s.decide(p)
+}
+
+// quick is p's outcome when its decider decides it, and Unknown when it
+// does not, as Run.Quick.
+func (s *Session) quick(p *Program) Outcome {
+	if p.decide == nil || s.stopped != nil {
+		return Unknown
+	}
+	env := s.fr.env
+	return p.decide(env.Root, env.Today)
+}
+
+// decide is Decide by the closures alone, which say why a condition is
+// unknown.
+func (s *Session) decide(p *Program) Outcome {
 	// run, written out: this is the hot path.
 	fr := &s.fr
 	fr.steps, fr.built, fr.err = 0, 0, s.stopped
@@ -165,6 +184,9 @@ func (s *Session) Undecided() ([]string, error) {
 
 // Eval evaluates p in the session.
 func (s *Session) Eval(p *Program) Result {
+	if o := s.quick(p); o != Unknown {
+		return Result{Outcome: o}
+	}
 	v := s.run(p)
 	fr := &s.fr
 	if fr.err != nil {

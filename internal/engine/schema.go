@@ -99,10 +99,21 @@ type Field struct {
 	// (subject.gender): one call where Get would take one a level.
 	Direct func(*Env) Value
 
-	// directText and directYesNo read a text or yes/no answer as Direct
-	// does, as a Go value: "" and nil are a missing answer.
-	directText  func(*Env) string
-	directYesNo func(*Env) *bool
+	// directText, directYesNo and directDate read a text, yes/no or date
+	// answer as Direct does, as a Go value, from the Env's Root: "", nil
+	// and the zero date are a missing answer. They take the root, not the
+	// Env, so that deciders (decide.go) need no Env.
+	directText  func(root any) string
+	directYesNo func(root any) *bool
+	directDate  func(root any) referral.Date
+	// textIs and yesNoIs, when set, make a decider applying a test to
+	// the answer directText or directYesNo reads, with the read written
+	// in: one call where the accessor would add another.
+	textIs  func(*textTest) decideFn
+	yesNoIs func(*yesNoTest) decideFn
+	// today marks the evaluation date's field, which deciders read from
+	// their argument.
+	today bool
 
 	path string // JSON path template, "victims[].relationship"
 }
