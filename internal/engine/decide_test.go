@@ -209,3 +209,41 @@ func TestDeciderShapes(t *testing.T) {
 		require.Equal(t, want, p.decide != nil, text)
 	}
 }
+
+// TestRunAsSession checks a Run against a Session: the same outcomes and
+// reasons, whether a decider decides or not, and every program unknown
+// with the reason when the context is done.
+func TestRunAsSession(t *testing.T) {
+	var progs []*Program
+	for _, text := range []string{
+		`subject.mentalHealth in ["none", "managed"]`,
+		`riskAssessment.score >= 14`,
+		`subject.consentsToInformationSharing == true`,
+		`any(victims, .consentsToContact == false)`,
+	} {
+		p, problems := Compile(text, ReferralSchema(), Source{})
+		require.Empty(t, problems, text)
+		progs = append(progs, p)
+	}
+	r := sample()
+	r.Subject.MentalHealth = ""
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, ctx := range []context.Context{context.Background(), done} {
+		var run Run
+		run.Start(ctx, r, r.DateSent)
+		s := Open(ctx, r, r.DateSent)
+		for _, p := range progs {
+			want, got := s.Decide(p), run.Decide(p)
+			require.Equal(t, want, got, p.Text())
+			if got == Unknown {
+				wm, we := s.Undecided()
+				gm, ge := run.Undecided()
+				require.Equal(t, wm, gm, p.Text())
+				require.Equal(t, we, ge, p.Text())
+			}
+		}
+		s.Close()
+		run.Close()
+	}
+}
