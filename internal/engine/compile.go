@@ -80,7 +80,9 @@ func compile(text string, schema *Schema, src Source, want Kind) (*Program, diag
 			fmt.Sprintf("A condition may be at most %d characters. Split it into several rules.", MaxLength))}
 	}
 	types := typesFor(schema)
-	tree, err := parser.ParseWithConfig(text, types.config)
+	config := types.config()
+	defer types.put(config)
+	tree, err := parser.ParseWithConfig(text, config)
 	if err != nil && strings.Contains(err.Error(), "maximum allowed") {
 		return nil, diag.List{tooComplex(loc)}
 	}
@@ -94,7 +96,7 @@ func compile(text string, schema *Schema, src Source, want Kind) (*Program, diag
 	}
 	// expr's checker types the tree in place; the closures are compiled
 	// from it. (expr's own compiler, and its VM, are never used.)
-	if _, err := new(exprchecker.Checker).PatchAndCheck(tree, types.config); err != nil {
+	if _, err := new(exprchecker.Checker).PatchAndCheck(tree, config); err != nil {
 		return nil, diag.List{loc.fromExprError(err, "type-error", types.names)}
 	}
 	root := tree.Node
