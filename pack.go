@@ -327,9 +327,23 @@ func ReadBounded(fsys fs.FS, name string, limit int64) ([]byte, error) {
 		return nil, errors.New("it cannot be opened")
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, errors.New("it could not be read to the end")
+	// Read into a buffer of the size Stat gave, and a byte more to see
+	// the file end (or grow past the limit), as os.ReadFile does, rather
+	// than one grown from nothing as it fills.
+	r := io.LimitReader(f, limit+1)
+	data := make([]byte, 0, info.Size()+1)
+	for {
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, errors.New("it could not be read to the end")
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
 	}
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("it grew past %d bytes while it was read", limit)
@@ -528,7 +542,7 @@ func (v *Version) validate(r *referral.Referral, decoded diag.List) diag.List {
 // repeats.) Ids of rules with other mistakes count too.
 func (v *Version) checkIDs() diag.List {
 	var problems diag.List
-	seen := map[string]rule.Rule{}
+	seen := map[string]diag.Range{} // where each id is first given
 	check := func(rules []rule.Rule) {
 		mine := map[string]bool{}
 		for _, r := range rules {
@@ -539,11 +553,11 @@ func (v *Version) checkIDs() diag.List {
 			if first, ok := seen[r.ID]; ok {
 				problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "duplicate-id",
 					Summary: fmt.Sprintf("The id %q is used twice", r.ID),
-					Detail:  fmt.Sprintf("It is already used at %s. Ids must be unique within a version: scenarios and reports name rules by id. Rename one of them.", first.IDAt),
+					Detail:  fmt.Sprintf("It is already used at %s. Ids must be unique within a version: scenarios and reports name rules by id. Rename one of them.", first),
 					Range:   r.IDAt})
 				continue
 			}
-			seen[r.ID] = r
+			seen[r.ID] = r.IDAt
 		}
 	}
 	if v.Eligibility != nil {
