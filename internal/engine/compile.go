@@ -486,11 +486,12 @@ type locator struct {
 
 // position turns a rune offset in the expression into a file position.
 func (l locator) position(offset int) diag.Pos {
-	line, col := 0, 0
-	for i, r := range []rune(l.text) {
+	line, col, i := 0, 0, 0
+	for _, r := range l.text {
 		if i >= offset {
 			break
 		}
+		i++
 		if r == '\n' {
 			line++
 			col = 0
