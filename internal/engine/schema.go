@@ -9,7 +9,10 @@
 // compiled to plain Go closures, which evaluate with Kleene logic and know
 // which answers were missing. That is the one way a rule runs: whatever the
 // closures do not cover is refused when the rule is loaded, at its
-// file:line:col, never run some other way. Evaluation is bounded: an
+// file:line:col, never run some other way. A condition of the commonest
+// shapes is also compiled to a decider (decide.go), which gives the
+// closures' outcome in a few calls when the answers it reads are given,
+// and leaves the rest to the closures. Evaluation is bounded: an
 // expression has a node limit, and an evaluation has a budget of steps
 // (every list item visited), a budget on the size of the values it builds
 // (text joined or repeated, lists made), and its context, so no rule file
