@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -210,21 +211,23 @@ func Load(fsys fs.FS, opts ...Option) (*Pack, error) {
 		return nil, err
 	}
 	// The files are read in order on this goroutine (an fs.FS need not be
-	// safe for concurrent use); the versions are then compiled at once,
-	// each on its own goroutine. Their problems are gathered in the order
+	// safe for concurrent use), and each version, once read, is compiled
+	// on a goroutine of its own while the next is read: as many at once
+	// as there are processors, so that a folder of a thousand versions is
+	// not compiled all at once. Their problems are gathered in the order
 	// of the folders, as if they had been compiled one after another.
-	read := make([]*versionFiles, len(dirs))
-	for i, dir := range dirs {
-		read[i] = readVersion(fsys, dir, cfg)
-	}
 	type loaded struct {
 		v        *Version
 		problems diag.List
 	}
-	done := make([]loaded, len(read))
+	done := make([]loaded, len(dirs))
 	var wg sync.WaitGroup
-	for i, vf := range read {
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, dir := range dirs {
+		vf := readVersion(fsys, dir, cfg)
+		slots <- struct{}{}
 		wg.Go(func() {
+			defer func() { <-slots }()
 			done[i].v, done[i].problems = vf.load()
 		})
 	}
