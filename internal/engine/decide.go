@@ -254,7 +254,8 @@ func (c *closures) inDecider(n *ast.BinaryNode, neg bool) decideFn {
 	if !ok || f == nil || f.textIs == nil {
 		return nil
 	}
-	// A missing answer is "", which is in no list: in tests for it first.
+	// A missing answer reads as "": like in, the test looks for it before
+	// the list, so that it is unknown even when the list holds "".
 	return f.textIs(&textTest{texts: texts, yes: outcomeOf(!neg), no: outcomeOf(neg)})
 }
 
