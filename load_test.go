@@ -113,3 +113,18 @@ func TestEveryFileIsCheckedWhateverElseIsWrong(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{"bad-date", "unknown-name", "bad-enum", "duplicate-id", "unknown-criterion"}, codes)
 }
+
+// TestLoadIsDeterministic loads packs with mistakes in several files and
+// versions again and again: the versions and files are compiled
+// concurrently, and their problems must still come out the same, in the
+// same order, every time.
+func TestLoadIsDeterministic(t *testing.T) {
+	for _, dir := range []string{"testdata/broken/everything-at-once", "testdata/broken/overlapping-versions", "testdata/broken/many-problems"} {
+		_, err := pathway.Load(os.DirFS(dir))
+		require.Error(t, err, dir)
+		for range 20 {
+			_, again := pathway.Load(os.DirFS(dir))
+			require.Equal(t, err.Error(), again.Error(), dir)
+		}
+	}
+}

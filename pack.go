@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -213,13 +214,34 @@ func Load(fsys fs.FS, opts ...Option) (*Pack, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The files are read in order on this goroutine (an fs.FS need not be
+	// safe for concurrent use), and each version, once read, is compiled
+	// on a goroutine of its own while the next is read: as many at once
+	// as there are processors, so that a folder of a thousand versions is
+	// not compiled all at once. Their problems are gathered in the order
+	// of the folders, as if they had been compiled one after another.
+	type loaded struct {
+		v        *Version
+		problems diag.List
+	}
+	done := make([]loaded, len(dirs))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, dir := range dirs {
+		vf := readVersion(fsys, dir, cfg)
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			done[i].v, done[i].problems = vf.load()
+		})
+	}
+	wg.Wait()
 	var problems diag.List
 	p := &Pack{}
-	for _, dir := range dirs {
-		v, errs := loadVersion(fsys, dir, cfg)
-		problems = append(problems, errs...)
-		if v != nil {
-			p.versions = append(p.versions, v)
+	for _, l := range done {
+		problems = append(problems, l.problems...)
+		if l.v != nil {
+			p.versions = append(p.versions, l.v)
 		}
 	}
 	across := p.checkVersions()
@@ -312,9 +334,23 @@ func ReadBounded(fsys fs.FS, name string, limit int64) ([]byte, error) {
 		return nil, errors.New("it cannot be opened")
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, errors.New("it could not be read to the end")
+	// Read into a buffer of the size Stat gave, and a byte more to see
+	// the file end (or grow past the limit), as os.ReadFile does, rather
+	// than one grown from nothing as it fills.
+	r := io.LimitReader(f, limit+1)
+	data := make([]byte, 0, info.Size()+1)
+	for {
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, errors.New("it could not be read to the end")
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
 	}
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("it grew past %d bytes while it was read", limit)
@@ -322,28 +358,36 @@ func ReadBounded(fsys fs.FS, name string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// loadVersion reads and checks one version folder. It checks every file
-// against the others as far as they can be read: a broken pack.yaml leaves
-// the funding windows unchecked against the version's dates, not the other
-// files unread.
-func loadVersion(fsys fs.FS, dir string, cfg config) (*Version, diag.List) {
-	display := path.Join(cfg.prefix, dir)
-	var problems diag.List
-	data := map[string][]byte{}
+// versionFiles are the files of one version folder as read, before they
+// are compiled.
+type versionFiles struct {
+	display  string            // the folder as named in diagnostics
+	data     map[string][]byte // by file name
+	digest   string
+	problems diag.List // found reading the folder
+	readable bool      // the folder itself could be read
+}
+
+// readVersion reads the files of one version folder, each as a regular
+// file of at most MaxRuleFile bytes, and digests them.
+func readVersion(fsys fs.FS, dir string, cfg config) *versionFiles {
+	vf := &versionFiles{display: path.Join(cfg.prefix, dir), data: map[string][]byte{}}
 	digest := sha256.New()
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
-		return nil, diag.List{{Severity: diag.Error, Code: "unreadable", Summary: "Cannot read the version folder",
-			Detail: "Check that it is a folder you may read.", Range: diag.Range{File: display}}}
+		vf.problems = diag.List{{Severity: diag.Error, Code: "unreadable", Summary: "Cannot read the version folder",
+			Detail: "Check that it is a folder you may read.", Range: diag.Range{File: vf.display}}}
+		return vf
 	}
+	vf.readable = true
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || strings.HasPrefix(name, ".") {
 			continue
 		}
-		fileName := path.Join(display, name)
+		fileName := path.Join(vf.display, name)
 		if !slices.Contains(knownFiles, name) {
-			problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "unknown-file",
+			vf.problems = append(vf.problems, &diag.Diagnostic{Severity: diag.Error, Code: "unknown-file",
 				Summary: fmt.Sprintf("%s is not a rule file", name),
 				Detail:  fmt.Sprintf("A version folder holds %s.%s", diag.Quoted(knownFiles), diag.DidYouMean(name, knownFiles)),
 				Range:   diag.Range{File: fileName}})
@@ -351,16 +395,45 @@ func loadVersion(fsys fs.FS, dir string, cfg config) (*Version, diag.List) {
 		}
 		b, err := ReadBounded(fsys, path.Join(dir, name), MaxRuleFile)
 		if err != nil {
-			problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "unreadable", Summary: "Cannot read the file",
+			vf.problems = append(vf.problems, &diag.Diagnostic{Severity: diag.Error, Code: "unreadable", Summary: "Cannot read the file",
 				Detail: upperFirst(err.Error()) + ". A rule file is a YAML file in the version's folder.", Range: diag.Range{File: fileName}})
 			continue
 		}
 		fmt.Fprintf(digest, "%s\x00%d\x00", name, len(b))
 		digest.Write(b)
-		data[name] = b
+		vf.data[name] = b
 	}
+	vf.digest = "sha256:" + hex.EncodeToString(digest.Sum(nil))
+	return vf
+}
+
+// load compiles and checks one version folder's files. It checks every
+// file against the others as far as they can be read: a broken pack.yaml
+// leaves the funding windows unchecked against the version's dates, not
+// the other files unread. The safeguarding and outcomes files depend on
+// no other, and are compiled on goroutines of their own while this one
+// compiles pack.yaml, then the eligibility rules, then the programmes
+// (which check their waivers against the criteria, and their funding
+// against the version's dates).
+func (vf *versionFiles) load() (*Version, diag.List) {
+	if !vf.readable {
+		return nil, vf.problems
+	}
+	display, data := vf.display, vf.data
+	problems := slices.Clone(vf.problems)
 	file := func(name string) string { return path.Join(display, name) }
-	v := &Version{Dir: display, Digest: "sha256:" + hex.EncodeToString(digest.Sum(nil))}
+	v := &Version{Dir: display, Digest: vf.digest}
+
+	var wg sync.WaitGroup
+	var safeguardingErrs, outcomesErrs diag.List
+	if b, ok := data[SafeguardingFile]; ok {
+		wg.Go(func() { v.Safeguarding, safeguardingErrs = safeguarding.Read(file(SafeguardingFile), b) })
+	}
+	var defs *outcomes.Definitions
+	if b, ok := data[OutcomesFile]; ok {
+		wg.Go(func() { defs, outcomesErrs = outcomes.ReadDefinitions(file(OutcomesFile), b) })
+	}
+
 	manifestOK := false
 	if b, ok := data[ManifestFile]; ok {
 		var errs diag.List
@@ -390,17 +463,11 @@ func loadVersion(fsys fs.FS, dir string, cfg config) (*Version, diag.List) {
 		problems = append(problems, errs...)
 		v.Programmes = cat
 	}
-	if b, ok := data[SafeguardingFile]; ok {
-		pol, errs := safeguarding.Read(file(SafeguardingFile), b)
-		problems = append(problems, errs...)
-		v.Safeguarding = pol
-	}
-	if b, ok := data[OutcomesFile]; ok {
-		defs, errs := outcomes.ReadDefinitions(file(OutcomesFile), b)
-		problems = append(problems, errs...)
-		if defs != nil {
-			v.Outcomes, v.Reasons, v.Instruments = defs.Metrics, defs.Reasons, defs.Instruments
-		}
+	wg.Wait()
+	problems = append(problems, safeguardingErrs...)
+	problems = append(problems, outcomesErrs...)
+	if defs != nil {
+		v.Outcomes, v.Reasons, v.Instruments = defs.Metrics, defs.Reasons, defs.Instruments
 	}
 	problems = append(problems, v.checkIDs()...)
 	if !manifestOK {
@@ -479,7 +546,7 @@ func (v *Version) validate(r *referral.Referral, decoded diag.List) diag.List {
 // repeats.) Ids of rules with other mistakes count too.
 func (v *Version) checkIDs() diag.List {
 	var problems diag.List
-	seen := map[string]rule.Rule{}
+	seen := map[string]diag.Range{} // where each id is first given
 	check := func(rules []rule.Rule) {
 		mine := map[string]bool{}
 		for _, r := range rules {
@@ -490,11 +557,11 @@ func (v *Version) checkIDs() diag.List {
 			if first, ok := seen[r.ID]; ok {
 				problems = append(problems, &diag.Diagnostic{Severity: diag.Error, Code: "duplicate-id",
 					Summary: fmt.Sprintf("The id %q is used twice", r.ID),
-					Detail:  fmt.Sprintf("It is already used at %s. Ids must be unique within a version: scenarios and reports name rules by id. Rename one of them.", first.IDAt),
+					Detail:  fmt.Sprintf("It is already used at %s. Ids must be unique within a version: scenarios and reports name rules by id. Rename one of them.", first),
 					Range:   r.IDAt})
 				continue
 			}
-			seen[r.ID] = r
+			seen[r.ID] = r.IDAt
 		}
 	}
 	if v.Eligibility != nil {

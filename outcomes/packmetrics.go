@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/saferpath/pathway/diag"
 	"github.com/saferpath/pathway/internal/engine"
@@ -94,6 +95,37 @@ type eventInput struct {
 }
 
 func evIn(p any) *eventInput { return p.(*engine.Env).Root.(*eventInput) }
+
+// eventSchemas are the event schemas made, by their reason codes. The
+// versions of a pack, and each load of it, mostly list the same reasons,
+// and a schema is made with reflection over all of it (for expr's
+// checker): it is made once for each list. Only the first
+// maxEventSchemas lists are kept, so that packs listing ever new reasons
+// cannot grow it without end.
+var eventSchemas struct {
+	sync.Mutex
+	byReasons map[string]*engine.Schema
+}
+
+const maxEventSchemas = 32
+
+// eventSchemaFor returns eventSchema(reasons), made once for each list.
+func eventSchemaFor(reasons []string) *engine.Schema {
+	key := strings.Join(reasons, "\x00")
+	eventSchemas.Lock()
+	defer eventSchemas.Unlock()
+	if s, ok := eventSchemas.byReasons[key]; ok {
+		return s
+	}
+	s := eventSchema(slices.Clone(reasons))
+	if eventSchemas.byReasons == nil {
+		eventSchemas.byReasons = map[string]*engine.Schema{}
+	}
+	if len(eventSchemas.byReasons) < maxEventSchemas {
+		eventSchemas.byReasons[key] = s
+	}
+	return s
+}
 
 // eventSchema is what the filters of outcomes.yaml read: every field of an
 // event by its JSON name, and the event's case after the event as `stage`
@@ -230,7 +262,7 @@ func ReadDefinitions(name string, data []byte) (*Definitions, diag.List) {
 	}
 
 	// Metrics.
-	schema := eventSchema(reasonCodes)
+	schema := eventSchemaFor(reasonCodes)
 	seen := map[string]bool{}
 	for i, s := range raw.Metrics {
 		path := yamlsrc.Index("metrics", i)

@@ -16,13 +16,21 @@ import (
 // as its environment.
 type checkTypes struct {
 	root reflect.Type
-	// config is expr's configuration for the schema: the root type as
-	// its environment, the rules' functions, the builtins refused and the
-	// node limit. It is made once and only read after.
-	config *conf.Config
 	// names maps each generated type's Go spelling to policy staff's
 	// words, to reword the checker's messages.
 	names map[string]string
+	// configs hold expr's configurations for the schema: the root type
+	// as its environment, the rules' functions, the builtins refused and
+	// the node limit. Making one reflects over the whole schema, so they
+	// are reused from rule to rule; but expr's checker fills caches
+	// in the configuration it checks with, so one must not be used by two
+	// compilations at once (a pack's files and versions are compiled
+	// concurrently). Each compilation takes one for itself (config) and
+	// gives it back when done. There are never more of them than
+	// compilations have run at once, and they are kept: a sync.Pool would
+	// drop them at each collection, to be made again.
+	mu      sync.Mutex
+	configs []*conf.Config
 }
 
 var typeCache sync.Map // *Schema -> *checkTypes
@@ -33,16 +41,40 @@ func typesFor(s *Schema) *checkTypes {
 	}
 	ct := &checkTypes{names: map[string]string{}}
 	ct.root = ct.structOf(s.Fields, "the input")
-	ct.config = conf.CreateNew()
-	for _, o := range append(exprOptions(), expr.Env(reflect.New(ct.root).Elem().Interface()), expr.MaxNodes(MaxNodes)) {
-		o(ct.config)
-	}
-	for name := range ct.config.Disabled {
-		delete(ct.config.Builtins, name)
-	}
-	ct.config.Check()
 	t, _ := typeCache.LoadOrStore(s, ct)
 	return t.(*checkTypes)
+}
+
+// config returns a configuration for one compilation's own use; put
+// gives it back.
+func (ct *checkTypes) config() *conf.Config {
+	ct.mu.Lock()
+	if n := len(ct.configs); n > 0 {
+		c := ct.configs[n-1]
+		ct.configs = ct.configs[:n-1]
+		ct.mu.Unlock()
+		return c
+	}
+	ct.mu.Unlock()
+	return ct.newConfig()
+}
+
+func (ct *checkTypes) put(c *conf.Config) {
+	ct.mu.Lock()
+	defer ct.mu.Unlock()
+	ct.configs = append(ct.configs, c)
+}
+
+func (ct *checkTypes) newConfig() *conf.Config {
+	c := conf.CreateNew()
+	for _, o := range append(exprOptions(), expr.Env(reflect.New(ct.root).Elem().Interface()), expr.MaxNodes(MaxNodes)) {
+		o(c)
+	}
+	for name := range c.Disabled {
+		delete(c.Builtins, name)
+	}
+	c.Check()
+	return c
 }
 
 func (ct *checkTypes) structOf(fields []*Field, what string) reflect.Type {

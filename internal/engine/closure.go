@@ -779,7 +779,7 @@ func (c *closures) in(n *ast.BinaryNode, neg bool) (evalFn, error) {
 				// subject.mentalHealth in ["none", "managed"]: read as hand-written Go would.
 				read, miss := f.directText, missingAt(f.path)
 				return func(fr *frame) Value {
-					a := read(fr.env)
+					a := read(fr.env.Root)
 					if a == "" {
 						return miss()
 					}
@@ -894,7 +894,7 @@ func (c *closures) againstLiteral(n *ast.BinaryNode) (evalFn, bool, error) {
 		// subject.consentsToInformationSharing == true: read as hand-written Go would.
 		read, miss := d.directYesNo, missingAt(d.path)
 		return func(fr *frame) Value {
-			b := read(fr.env)
+			b := read(fr.env.Root)
 			if b == nil {
 				return miss()
 			}
@@ -960,7 +960,7 @@ func (c *closures) textEquals(x ast.Node, lit string, neg bool) (evalFn, error) 
 	if d := c.directField(x); d != nil && d.directText != nil {
 		read, miss := d.directText, missingAt(d.path)
 		return func(fr *frame) Value {
-			switch a := read(fr.env); {
+			switch a := read(fr.env.Root); {
 			case a == lit:
 				return yes
 			case a == "":

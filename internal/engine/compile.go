@@ -46,7 +46,8 @@ type Program struct {
 	schema *Schema
 	types  *checkTypes
 	eval   evalFn
-	slots  int // let-variables
+	decide decideFn // nil unless the condition is of a shape deciders cover
+	slots  int      // let-variables
 	reads  []read
 	result Kind
 }
@@ -79,7 +80,9 @@ func compile(text string, schema *Schema, src Source, want Kind) (*Program, diag
 			fmt.Sprintf("A condition may be at most %d characters. Split it into several rules.", MaxLength))}
 	}
 	types := typesFor(schema)
-	tree, err := parser.ParseWithConfig(text, types.config)
+	config := types.config()
+	defer types.put(config)
+	tree, err := parser.ParseWithConfig(text, config)
 	if err != nil && strings.Contains(err.Error(), "maximum allowed") {
 		return nil, diag.List{tooComplex(loc)}
 	}
@@ -93,7 +96,7 @@ func compile(text string, schema *Schema, src Source, want Kind) (*Program, diag
 	}
 	// expr's checker types the tree in place; the closures are compiled
 	// from it. (expr's own compiler, and its VM, are never used.)
-	if _, err := new(exprchecker.Checker).PatchAndCheck(tree, types.config); err != nil {
+	if _, err := new(exprchecker.Checker).PatchAndCheck(tree, config); err != nil {
 		return nil, diag.List{loc.fromExprError(err, "type-error", types.names)}
 	}
 	root := tree.Node
@@ -115,7 +118,11 @@ func compile(text string, schema *Schema, src Source, want Kind) (*Program, diag
 		}
 		return nil, diag.List{loc.diag(0, 0, "compile-error", "The condition cannot be compiled", err.Error())}
 	}
-	return &Program{text: text, schema: schema, types: types, eval: fn, slots: cl.slots, reads: c.reads, result: want}, nil
+	p := &Program{text: text, schema: schema, types: types, eval: fn, slots: cl.slots, reads: c.reads, result: want}
+	if want == KindBool {
+		p.decide = cl.decider(root)
+	}
+	return p, nil
 }
 
 // allowedDetail says what a condition may use, for a problem about what it
@@ -479,11 +486,12 @@ type locator struct {
 
 // position turns a rune offset in the expression into a file position.
 func (l locator) position(offset int) diag.Pos {
-	line, col := 0, 0
-	for i, r := range []rune(l.text) {
+	line, col, i := 0, 0, 0
+	for _, r := range l.text {
 		if i >= offset {
 			break
 		}
+		i++
 		if r == '\n' {
 			line++
 			col = 0

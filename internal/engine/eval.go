@@ -131,6 +131,25 @@ func (s *Session) useVars(n int) {
 // hot path, copying nothing. When the outcome is Unknown, Undecided says
 // why.
 func (s *Session) Decide(p *Program) Outcome {
+	if o := s.quick(p); o != Unknown {
+		return o
+	}
+	return s.decide(p)
+}
+
+// quick is p's outcome when its decider decides it, and Unknown when it
+// does not, as Run.Quick.
+func (s *Session) quick(p *Program) Outcome {
+	if p.decide == nil || s.stopped != nil {
+		return Unknown
+	}
+	env := s.fr.env
+	return p.decide(env.Root, env.Today)
+}
+
+// decide is Decide by the closures alone, which say why a condition is
+// unknown.
+func (s *Session) decide(p *Program) Outcome {
 	// run, written out: this is the hot path.
 	fr := &s.fr
 	fr.steps, fr.built, fr.err = 0, 0, s.stopped
@@ -165,6 +184,9 @@ func (s *Session) Undecided() ([]string, error) {
 
 // Eval evaluates p in the session.
 func (s *Session) Eval(p *Program) Result {
+	if o := s.quick(p); o != Unknown {
+		return Result{Outcome: o}
+	}
 	v := s.run(p)
 	fr := &s.fr
 	if fr.err != nil {
@@ -243,4 +265,77 @@ func walkRead(chain []*Field, env *Env, parent any, idx int, fn func(string, Val
 			walkRead(chain[1:], env, f.Item(v.O, i), i, fn)
 		}
 	}
+}
+
+// Run decides programs for one input, as a Session does, without taking a
+// Session from the pool unless a program needs one: a program with a
+// decider (decide.go) that decides needs none. Deciding a referral's
+// rules is then a few calls a rule. A Run is not safe for concurrent use;
+// it is meant to live in one function, from Start to Close:
+//
+//	var run engine.Run
+//	run.Start(ctx, root, today)
+//	defer run.Close()
+type Run struct {
+	root    any
+	today   referral.Date
+	stopped bool // the context was done at Start
+	ctx     context.Context
+	s       *Session // opened when a program first needs it
+}
+
+// Start readies r over root on the date today. The context is checked
+// here, once: when it is done, every program is unknown with the reason.
+// A session opened later, for a program no decider decides, checks it
+// again, and every 1024 steps of the evaluations it runs. (Start sets r's
+// fields in place, rather than returning a Run to copy: the copy costs
+// as much as deciding a rule.) r must be new, or closed.
+func (r *Run) Start(ctx context.Context, root any, today referral.Date) {
+	r.root, r.today, r.ctx = root, today, ctx
+	r.stopped = ctx != nil && ctx.Err() != nil
+}
+
+// Quick returns p's outcome when p's decider decides it, and Unknown
+// when it does not (p has none, an answer it reads is missing, or the
+// context was done): Decide then gives the outcome, and Undecided why.
+// It is small enough to be inlined into a caller's loop over its rules,
+// which is most of the cost of deciding them.
+func (r *Run) Quick(p *Program) Outcome {
+	if p.decide == nil || r.stopped {
+		return Unknown
+	}
+	return p.decide(r.root, r.today)
+}
+
+// Decide evaluates p and returns its outcome. When it is Unknown,
+// Undecided says why.
+func (r *Run) Decide(p *Program) Outcome {
+	if o := r.Quick(p); o != Unknown {
+		return o
+	}
+	return r.session().decide(p)
+}
+
+func (r *Run) session() *Session {
+	if r.s == nil {
+		r.s = Open(r.ctx, r.root, r.today)
+	}
+	return r.s
+}
+
+// Undecided returns why the last Decide was Unknown, as
+// Session.Undecided does.
+func (r *Run) Undecided() ([]string, error) { return r.session().Undecided() }
+
+// Close returns the Run's session, if it opened one, to the pool. It is
+// inlined: most Runs open none.
+func (r *Run) Close() {
+	if r.s != nil {
+		r.close()
+	}
+}
+
+func (r *Run) close() {
+	r.s.Close()
+	r.s = nil
 }

@@ -20,6 +20,9 @@ type function struct {
 	// eval1 or eval2 evaluates the function for the closures, by arity.
 	eval1 func(a Value) (Value, error)
 	eval2 func(a, b Value) (Value, error)
+	// between, for the helpers counting from one date to another, is
+	// that count: deciders (decide.go) call it, as it cannot fail.
+	between func(a, b referral.Date) int
 }
 
 func dateArg(v any) referral.Date { return referral.DateOf(v.(time.Time)) }
@@ -48,6 +51,7 @@ func between(name, doc string, f func(a, b referral.Date) int) *function {
 		eval2: func(a, b Value) (Value, error) {
 			return Int(int64(f(a.Date(), b.Date()))), nil
 		},
+		between: f,
 	}
 }
 

@@ -38,11 +38,12 @@ import "github.com/saferpath/pathway/referral"
 // referralAccess reads each field of the referral, by JSON path: get from
 // the field's parent (a *referral.Referral, or a pointer to the group or
 // list item holding it), and, for a field reached from the root through
-// groups that are always there, direct from the Env (and, for text and
-// yes/no answers, as Go values, for the commonest shapes of condition). It
-// is generated from
-// the referral's description; refschema.go puts it together with that
-// description.
+// groups that are always there, direct from the Env (and, for text, yes/no
+// and date answers, as Go values from the root, for the commonest shapes
+// of condition; and, for text and yes/no answers, as deciders testing the
+// answer, with the read written into the test so that a rule of those
+// shapes is one call). It is generated from the referral's description;
+// refschema.go puts it together with that description.
 var referralAccess = map[string]access{
 `)
 	root := reflect.TypeFor[referral.Referral]()
@@ -56,11 +57,18 @@ var referralAccess = map[string]access{
 		if direct {
 			from := "e.Root.(*referral.Referral)." + strings.Join(goPath, ".")
 			fmt.Fprintf(&b, "\t\tdirect: func(e *Env) Value { %s },\n", readValue(t, sf.Type, from))
+			root := "r.(*referral.Referral)." + strings.Join(goPath, ".")
 			switch {
 			case sf.Type.Kind() == reflect.String:
-				fmt.Fprintf(&b, "\t\ttext: func(e *Env) string { return string(%s) },\n", from)
+				fmt.Fprintf(&b, "\t\ttext: func(r any) string { return string(%s) },\n", root)
+				fmt.Fprintf(&b, "\t\ttextIs: func(t *textTest) decideFn { return func(r any, _ referral.Date) Outcome { return t.decide(string(%s)) } },\n", root)
 			case sf.Type == reflect.TypeFor[*bool]():
-				fmt.Fprintf(&b, "\t\tyesNo: func(e *Env) *bool { return %s },\n", from)
+				fmt.Fprintf(&b, "\t\tyesNo: func(r any) *bool { return %s },\n", root)
+				fmt.Fprintf(&b, "\t\tyesNoIs: func(t *yesNoTest) decideFn { return func(r any, _ referral.Date) Outcome { return t.decide(%s) } },\n", root)
+			case sf.Type == reflect.TypeFor[referral.Date]():
+				fmt.Fprintf(&b, "\t\tdate: func(r any) referral.Date { return %s },\n", root)
+			case sf.Type == reflect.TypeFor[referral.BirthDate]():
+				fmt.Fprintf(&b, "\t\tdate: func(r any) referral.Date { return %s.Date },\n", root)
 			}
 		}
 		if f.Kind == referral.KindList {

@@ -14,10 +14,14 @@ import (
 type access struct {
 	get    func(parent any) Value
 	direct func(*Env) Value
-	text   func(*Env) string
-	yesNo  func(*Env) *bool
-	len    func(list any) int
-	item   func(list any, i int) any
+	text   func(root any) string
+	yesNo  func(root any) *bool
+	date   func(root any) referral.Date
+	// textIs and yesNoIs make deciders testing the answer (decide.go).
+	textIs  func(*textTest) decideFn
+	yesNoIs func(*yesNoTest) decideFn
+	len     func(list any) int
+	item    func(list any, i int) any
 }
 
 // kindOf gives the engine's kind of a described referral field.
@@ -42,7 +46,7 @@ func kindOfField(k referral.Kind) Kind {
 // TodayField is the evaluation date, `today` in expressions.
 func TodayField() *Field {
 	return &Field{Name: "today", Kind: KindDate, Get: func(p any) Value { return DateValue(p.(*Env).Today) },
-		Direct: func(e *Env) Value { return DateValue(e.Today) }}
+		Direct: func(e *Env) Value { return DateValue(e.Today) }, today: true}
 }
 
 // referralFields builds the engine's view of the referral from its one
@@ -60,7 +64,8 @@ func referralFields() ([]*Field, map[string]*Field) {
 			panic(fmt.Sprintf("engine: no accessor for referral field %s", d.Path))
 		}
 		f := &Field{Name: d.Name, Kind: kindOfField(d.Kind), Enum: d.Enum, Values: d.Values, Personal: d.Personal,
-			Get: a.get, Direct: a.direct, Len: a.len, Item: a.item, directText: a.text, directYesNo: a.yesNo}
+			Get: a.get, Direct: a.direct, Len: a.len, Item: a.item, directText: a.text, directYesNo: a.yesNo, directDate: a.date,
+			textIs: a.textIs, yesNoIs: a.yesNoIs}
 		byPath[d.Path] = f
 		i := strings.LastIndexByte(d.Path, '.')
 		if i < 0 {

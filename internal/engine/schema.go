@@ -9,7 +9,10 @@
 // compiled to plain Go closures, which evaluate with Kleene logic and know
 // which answers were missing. That is the one way a rule runs: whatever the
 // closures do not cover is refused when the rule is loaded, at its
-// file:line:col, never run some other way. Evaluation is bounded: an
+// file:line:col, never run some other way. A condition of the commonest
+// shapes is also compiled to a decider (decide.go), which gives the
+// closures' outcome in a few calls when the answers it reads are given,
+// and leaves the rest to the closures. Evaluation is bounded: an
 // expression has a node limit, and an evaluation has a budget of steps
 // (every list item visited), a budget on the size of the values it builds
 // (text joined or repeated, lists made), and its context, so no rule file
@@ -99,10 +102,21 @@ type Field struct {
 	// (subject.gender): one call where Get would take one a level.
 	Direct func(*Env) Value
 
-	// directText and directYesNo read a text or yes/no answer as Direct
-	// does, as a Go value: "" and nil are a missing answer.
-	directText  func(*Env) string
-	directYesNo func(*Env) *bool
+	// directText, directYesNo and directDate read a text, yes/no or date
+	// answer as Direct does, as a Go value, from the Env's Root: "", nil
+	// and the zero date are a missing answer. They take the root, not the
+	// Env, so that deciders (decide.go) need no Env.
+	directText  func(root any) string
+	directYesNo func(root any) *bool
+	directDate  func(root any) referral.Date
+	// textIs and yesNoIs, when set, make a decider applying a test to
+	// the answer directText or directYesNo reads, with the read written
+	// in: one call where the accessor would add another.
+	textIs  func(*textTest) decideFn
+	yesNoIs func(*yesNoTest) decideFn
+	// today marks the evaluation date's field, which deciders read from
+	// their argument.
+	today bool
 
 	path string // JSON path template, "victims[].relationship"
 }
