@@ -22,6 +22,7 @@ func runCheckJSONL(cmd *cobra.Command, pack *pathway.Pack, at referral.Date, for
 	if format != "json" {
 		return usageErr("--jsonl writes JSON Lines: leave out --format, or use --format json")
 	}
+	roomyHeap()
 	stderr := cmd.ErrOrStderr()
 	out := cmd.OutOrStdout()
 	code := 0

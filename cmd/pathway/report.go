@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"slices"
 
 	"github.com/schollz/progressbar/v3"
@@ -206,18 +205,6 @@ func runReport(cmd *cobra.Command, name string, p outcomes.Period, f outcomes.Fo
 		return usageErr("cannot write the report: %v", err)
 	}
 	return nil
-}
-
-// leanHeap has the garbage collector run at half the heap growth Go's
-// default allows, unless GOGC says otherwise. An event log's cases are
-// remembered for the whole of one pass (see docs/events.md), so the heap
-// grows steadily and the default lets the process reach twice what is in
-// use; with this, a report over 1,000,000 events of 250,000 cases stays
-// under 60 MB, at no cost in time measured.
-func leanHeap() {
-	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(50)
-	}
 }
 
 // writeProblems lists problems one a line as file:line:col: severity:
