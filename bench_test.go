@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/saferpath/pathway"
 	"github.com/saferpath/pathway/eligibility"
+	"github.com/saferpath/pathway/internal/baseline"
 	"github.com/saferpath/pathway/referral"
 )
 
@@ -29,103 +29,10 @@ func benchReferral(b testing.TB) *referral.Referral {
 	return r
 }
 
-// Outcomes of the hand-written rules, as the engine's.
-const (
-	fail int8 = iota
-	pass
-	unknown
-)
-
-// handWritten is the default pack's eligibility (the criteria and
-// exclusions of 2022-08) written as plain Go: the floor the engine is
-// measured against. Like the engine, it is three-valued: a rule whose
-// answer is missing, where the answer would change the result, is unknown.
-func handWritten(r *referral.Referral, today referral.Date, out *[6]int8) {
-	s := &r.Subject
-	switch s.AcceptsResponsibility {
-	case "":
-		out[0] = unknown
-	case referral.ResponsibilitySome, referral.ResponsibilityFull:
-		out[0] = pass
-	default:
-		out[0] = fail
-	}
-	out[1] = manageable(s.SubstanceMisuse)
-	out[2] = manageable(s.MentalHealth)
-	switch {
-	case s.ConsentsToInformationSharing == nil:
-		out[3] = unknown
-	case *s.ConsentsToInformationSharing:
-		out[3] = pass
-	default:
-		out[3] = fail
-	}
-	switch s.CurrentOrder {
-	case "":
-		out[4] = unknown
-	case referral.OrderCustodial, referral.OrderCommunity:
-		out[4] = fail
-	default:
-		out[4] = pass
-	}
-	// likely && soon: false when either side is false, unknown when a side
-	// is missing and the other is not false.
-	likely := unknown
-	switch s.LikelyOrder {
-	case referral.OrderCustodial, referral.OrderCommunity:
-		likely = pass
-	case referral.OrderNone:
-		likely = fail
-	}
-	soon := unknown
-	if !s.NextCourtDate.IsZero() {
-		soon = fail
-		if s.NextCourtDate.Days()-today.Days() <= 84 {
-			soon = pass
-		}
-	}
-	switch {
-	case likely == fail || soon == fail:
-		out[5] = pass
-	case likely == pass && soon == pass:
-		out[5] = fail
-	default:
-		out[5] = unknown
-	}
-}
-
-func manageable(m referral.Manageability) int8 {
-	switch m {
-	case "":
-		return unknown
-	case referral.ManageabilityUnmanaged:
-		return fail
-	}
-	return pass
-}
-
-// rawExprEnv is what a developer would hand raw expr: the referral's values
-// in a struct with JSON names.
-type rawExprEnv struct {
-	Subject struct {
-		AcceptsResponsibility        string    `expr:"acceptsResponsibility"`
-		SubstanceMisuse              string    `expr:"substanceMisuse"`
-		MentalHealth                 string    `expr:"mentalHealth"`
-		ConsentsToInformationSharing bool      `expr:"consentsToInformationSharing"`
-		CurrentOrder                 string    `expr:"currentOrder"`
-		LikelyOrder                  string    `expr:"likelyOrder"`
-		NextCourtDate                time.Time `expr:"nextCourtDate"`
-	} `expr:"subject"`
-	Today time.Time `expr:"today"`
-}
-
 func rawExprPrograms(b *testing.B, v *pathway.Version) []*vm.Program {
-	days := expr.Function("daysBetween", func(p ...any) (any, error) {
-		return int(p[1].(time.Time).Sub(p[0].(time.Time)).Hours() / 24), nil
-	}, new(func(time.Time, time.Time) int))
 	var progs []*vm.Program
 	for _, r := range v.Eligibility.All() {
-		p, err := expr.Compile(r.When, expr.Env(rawExprEnv{}), days, expr.AsBool())
+		p, err := expr.Compile(r.When, baseline.ExprOptions()...)
 		require.NoError(b, err)
 		progs = append(progs, p)
 	}
@@ -151,16 +58,7 @@ func BenchmarkAssess(b *testing.B) {
 	})
 	b.Run("expr", func(b *testing.B) {
 		progs := rawExprPrograms(b, v)
-		var e rawExprEnv
-		s := &r.Subject
-		e.Subject.AcceptsResponsibility = string(s.AcceptsResponsibility)
-		e.Subject.SubstanceMisuse = string(s.SubstanceMisuse)
-		e.Subject.MentalHealth = string(s.MentalHealth)
-		e.Subject.ConsentsToInformationSharing = *s.ConsentsToInformationSharing
-		e.Subject.CurrentOrder = string(s.CurrentOrder)
-		e.Subject.LikelyOrder = string(s.LikelyOrder)
-		e.Subject.NextCourtDate = s.NextCourtDate.Time()
-		e.Today = r.DateSent.Time()
+		e := baseline.ExprEnvOf(r, r.DateSent)
 		var machine vm.VM
 		b.ReportAllocs()
 		for b.Loop() {
@@ -172,12 +70,12 @@ func BenchmarkAssess(b *testing.B) {
 		}
 	})
 	b.Run("go", func(b *testing.B) {
-		var out [6]int8
+		var out [baseline.NumRules]baseline.Outcome
 		b.ReportAllocs()
 		for b.Loop() {
-			handWritten(r, r.DateSent, &out)
+			baseline.Kent(r, r.DateSent, &out)
 		}
-		if out[0] != pass {
+		if out[0] != baseline.Pass {
 			b.Fatal("hand-written rules disagree with the example")
 		}
 	})
@@ -206,7 +104,7 @@ func TestHandWrittenMatchesEngine(t *testing.T) {
 	base := benchReferral(t)
 	v, err := pathway.Default().InForce(base.DateSent)
 	require.NoError(t, err)
-	outcome := map[eligibility.Outcome]int8{eligibility.Pass: pass, eligibility.Fail: fail, eligibility.Unknown: unknown}
+	outcome := map[eligibility.Outcome]baseline.Outcome{eligibility.Pass: baseline.Pass, eligibility.Fail: baseline.Fail, eligibility.Unknown: baseline.Unknown}
 	for _, responsibility := range []referral.Responsibility{"", "none", "some"} {
 		for _, likely := range []referral.Order{"", referral.OrderNone, referral.OrderCustodial} {
 			for _, court := range []int{0, 84, 85} {
@@ -219,8 +117,8 @@ func TestHandWrittenMatchesEngine(t *testing.T) {
 					if court > 0 {
 						r.Subject.NextCourtDate = r.DateSent.AddDays(court)
 					}
-					var out [6]int8
-					handWritten(&r, r.DateSent, &out)
+					var out [baseline.NumRules]baseline.Outcome
+					baseline.Kent(&r, r.DateSent, &out)
 					res := v.Eligibility.Evaluate(context.Background(), &r, r.DateSent)
 					for i, x := range res {
 						require.Equal(t, out[i], outcome[x.Outcome], "%s: responsibility %q, likely %q, court +%d", x.Rule.ID, responsibility, likely, court)

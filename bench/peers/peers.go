@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/saferpath/pathway/internal/baseline"
+
 	"github.com/saferpath/pathway"
 	"github.com/saferpath/pathway/eligibility"
 	"github.com/saferpath/pathway/internal/corpus"
@@ -26,7 +28,7 @@ import (
 )
 
 // NumRules is the number of eligibility rules every peer decides.
-const NumRules = 6
+const NumRules = baseline.NumRules
 
 // PackVersion is the version of the kent pack whose rules are compared.
 const PackVersion = "2022-08"
@@ -46,28 +48,18 @@ var RuleIDs = [NumRules]string{
 // their condition holds.
 var exclusion = [NumRules]bool{4: true, 5: true}
 
-// Outcome is a rule's outcome for one referral.
-type Outcome int8
+// Outcome is a rule's outcome for one referral, as the hand-written floor
+// gives it.
+type Outcome = baseline.Outcome
 
 // Outcomes, as the engine's: a criterion passes when its condition holds,
 // an exclusion fails when its condition holds, and a rule whose answer is
 // missing is unknown (only Pathway and hand-written Go tell unknown apart).
 const (
-	Fail Outcome = iota
-	Pass
-	Unknown
+	Fail    = baseline.Fail
+	Pass    = baseline.Pass
+	Unknown = baseline.Unknown
 )
-
-// String returns "fail", "pass" or "unknown".
-func (o Outcome) String() string {
-	switch o {
-	case Fail:
-		return "fail"
-	case Pass:
-		return "pass"
-	}
-	return "unknown"
-}
 
 // decide turns rule k's condition into its outcome.
 func decide(k int, cond bool) Outcome {
