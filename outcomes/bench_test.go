@@ -35,39 +35,7 @@ var benchLogs = sync.OnceValues(func() (ordered, shuffled string) {
 		}
 	}
 	ordered, shuffled = filepath.Join(dir, "events-1m.jsonl"), filepath.Join(dir, "events-1m-shuffled.jsonl")
-	// Each case has four events over three weeks; cases start over two
-	// years. Kinds of case: a start, a withdrawal before assessment, a
-	// victim supported and leaving, a pre and a post score.
-	base := referral.MustDate("2022-04-01")
-	events := make([]Event, 0, benchEvents)
-	progs := []string{"cobi", "healthy-relationships", "da-groupwork"}
-	for c := range benchCases {
-		id := "C-" + strconv.Itoa(100000+c)
-		d := base.AddDays(c * 730 / benchCases)
-		ev := func(t Type, days int) Event { return Event{Case: id, Type: t, On: d.AddDays(days)} }
-		switch c % 4 {
-		case 0:
-			al := ev(Allocated, 7)
-			al.Programme = progs[c%3]
-			events = append(events, ev(Referred, 0), ev(Assessed, 3), al, ev(Started, 14))
-		case 1:
-			w := ev(Withdrawn, 10)
-			w.Reason = ReasonDeclined
-			vs := ev(VictimSupported, 1)
-			vs.Victims = 1 + c%3
-			events = append(events, ev(Referred, 0), vs, ev(Assessed, 3), w)
-		case 2:
-			vs := ev(VictimSupported, 1)
-			vs.Victims, vs.Children = 2, c%2
-			events = append(events, ev(Referred, 0), vs, ev(Assessed, 5), ev(VictimExited, 20))
-		default:
-			pre, post := ev(Score, 2), ev(Score, 21)
-			pre.Instrument, pre.Phase, pre.Value = "perpetrator-risk", Pre, float64(20+c%20)
-			post.Instrument, post.Phase, post.Value = "perpetrator-risk", Post, float64(8+c%10)
-			events = append(events, ev(Referred, 0), pre, ev(Assessed, 4), post)
-		}
-	}
-	slices.SortStableFunc(events, func(a, b Event) int { return cmp.Compare(a.On.Days(), b.On.Days()) })
+	events := benchLog(benchCases)
 	write := func(name string, order []int) {
 		f, err := os.Create(name)
 		if err != nil {
@@ -172,4 +140,42 @@ func BenchmarkReport(b *testing.B) {
 			b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
 		})
 	}
+}
+
+// benchLog makes the benchmarks' event log of cases cases, in date order.
+// Each case has four events over three weeks; cases start over two years.
+// Kinds of case: a start, a withdrawal before assessment, a victim
+// supported and leaving, a pre and a post score.
+func benchLog(cases int) []Event {
+	base := referral.MustDate("2022-04-01")
+	events := make([]Event, 0, 4*cases)
+	progs := []string{"cobi", "healthy-relationships", "da-groupwork"}
+	for c := range cases {
+		id := "C-" + strconv.Itoa(100000+c)
+		d := base.AddDays(c * 730 / cases)
+		ev := func(t Type, days int) Event { return Event{Case: id, Type: t, On: d.AddDays(days)} }
+		switch c % 4 {
+		case 0:
+			al := ev(Allocated, 7)
+			al.Programme = progs[c%3]
+			events = append(events, ev(Referred, 0), ev(Assessed, 3), al, ev(Started, 14))
+		case 1:
+			w := ev(Withdrawn, 10)
+			w.Reason = ReasonDeclined
+			vs := ev(VictimSupported, 1)
+			vs.Victims = 1 + c%3
+			events = append(events, ev(Referred, 0), vs, ev(Assessed, 3), w)
+		case 2:
+			vs := ev(VictimSupported, 1)
+			vs.Victims, vs.Children = 2, c%2
+			events = append(events, ev(Referred, 0), vs, ev(Assessed, 5), ev(VictimExited, 20))
+		default:
+			pre, post := ev(Score, 2), ev(Score, 21)
+			pre.Instrument, pre.Phase, pre.Value = "perpetrator-risk", Pre, float64(20+c%20)
+			post.Instrument, post.Phase, post.Value = "perpetrator-risk", Post, float64(8+c%10)
+			events = append(events, ev(Referred, 0), pre, ev(Assessed, 4), post)
+		}
+	}
+	slices.SortStableFunc(events, func(a, b Event) int { return cmp.Compare(a.On.Days(), b.On.Days()) })
+	return events
 }

@@ -2,21 +2,16 @@ package outcomes
 
 import (
 	"bufio"
-	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
-	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/saferpath/pathway/referral"
 )
 
 // reportSizes are the sizes of event log BenchmarkReportSize reads.
@@ -25,9 +20,8 @@ var reportSizes = []struct {
 	events int
 }{{"10k", 10_000}, {"100k", 100_000}, {"1m", 1_000_000}}
 
-// sizedLog writes a log of events events of events/4 cases in date
-// order, shaped as benchLogs's (four events a case over three weeks, cases
-// starting over two years, four kinds of case), into PATHWAY_BENCH_DIR
+// sizedLog writes benchLog's log of events/4 cases (events events, in
+// date order) into PATHWAY_BENCH_DIR
 // (kept, for measuring the CLI) or a temporary folder removed after tb,
 // and returns its name.
 func sizedLog(tb testing.TB, events int) string {
@@ -36,37 +30,7 @@ func sizedLog(tb testing.TB, events int) string {
 		dir = tb.TempDir()
 	}
 	name := filepath.Join(dir, fmt.Sprintf("events-%d.jsonl", events))
-	cases := events / 4
-	base := referral.MustDate("2022-04-01")
-	evs := make([]Event, 0, events)
-	progs := []string{"cobi", "healthy-relationships", "da-groupwork"}
-	for c := range cases {
-		id := "C-" + strconv.Itoa(100000+c)
-		d := base.AddDays(c * 730 / cases)
-		ev := func(t Type, days int) Event { return Event{Case: id, Type: t, On: d.AddDays(days)} }
-		switch c % 4 {
-		case 0:
-			al := ev(Allocated, 7)
-			al.Programme = progs[c%3]
-			evs = append(evs, ev(Referred, 0), ev(Assessed, 3), al, ev(Started, 14))
-		case 1:
-			w := ev(Withdrawn, 10)
-			w.Reason = ReasonDeclined
-			vs := ev(VictimSupported, 1)
-			vs.Victims = 1 + c%3
-			evs = append(evs, ev(Referred, 0), vs, ev(Assessed, 3), w)
-		case 2:
-			vs := ev(VictimSupported, 1)
-			vs.Victims, vs.Children = 2, c%2
-			evs = append(evs, ev(Referred, 0), vs, ev(Assessed, 5), ev(VictimExited, 20))
-		default:
-			pre, post := ev(Score, 2), ev(Score, 21)
-			pre.Instrument, pre.Phase, pre.Value = "perpetrator-risk", Pre, float64(20+c%20)
-			post.Instrument, post.Phase, post.Value = "perpetrator-risk", Post, float64(8+c%10)
-			evs = append(evs, ev(Referred, 0), pre, ev(Assessed, 4), post)
-		}
-	}
-	slices.SortStableFunc(evs, func(a, b Event) int { return cmp.Compare(a.On.Days(), b.On.Days()) })
+	evs := benchLog(events / 4)
 	f, err := os.Create(name)
 	require.NoError(tb, err)
 	w := bufio.NewWriterSize(f, 1<<20)
