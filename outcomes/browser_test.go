@@ -2,7 +2,6 @@ package outcomes
 
 import (
 	"bytes"
-	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/saferpath/pathway/internal/browser"
+	"github.com/saferpath/pathway/internal/browsertest"
 )
 
 // screenshotDir is where TestHTMLInBrowser leaves its screenshots for
@@ -53,12 +53,7 @@ const layout = `(() => {
 // and checks that the page never scrolls sideways, that chart text stays
 // readable, and that every chart's figures are reachable as text.
 func TestHTMLInBrowser(t *testing.T) {
-	path, err := browser.Find()
-	if errors.Is(err, browser.ErrNotFound) && os.Getenv("PATHWAY_BROWSER_TESTS") != "1" {
-		t.Skip("no Chromium installed (apt-get install chromium); set PATHWAY_BROWSER_TESTS=1 to make this a failure")
-	}
-	require.NoError(t, err)
-	b, err := browser.Start(path)
+	b, err := browser.Start(browsertest.Chromium(t))
 	require.NoError(t, err)
 	defer b.Close()
 

@@ -1,8 +1,6 @@
 package server_test
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,44 +8,24 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/chromedp/cdproto/cdp"
 	cdplog "github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v4"
 
-	"github.com/saferpath/pathway/internal/browser"
+	"github.com/saferpath/pathway/internal/browsertest"
 	"github.com/saferpath/pathway/referral"
 	"github.com/saferpath/pathway/server"
 )
 
-// The browser tests drive Debian's Chromium, headless, from Go, as the
-// studio's do. Without Chromium they are skipped, unless
-// PATHWAY_BROWSER_TESTS=1 (as in CI), which makes a missing browser a
-// failure. The referrer works the form with the keyboard only: each
-// control is focused and typed into with key events, never set by script.
-
-// chromium returns the browser's path, or skips or fails the test.
-func chromium(t *testing.T) string {
-	t.Helper()
-	path, err := browser.Find()
-	if errors.Is(err, browser.ErrNotFound) {
-		if os.Getenv("PATHWAY_BROWSER_TESTS") == "1" {
-			t.Fatal("PATHWAY_BROWSER_TESTS=1 but Chromium is not installed: apt-get install -y chromium")
-		}
-		t.Skip("Chromium is not installed (apt-get install -y chromium); set PATHWAY_BROWSER_TESTS=1 to make this a failure")
-	}
-	require.NoError(t, err)
-	return path
-}
+// The browser tests drive Debian's Chromium, headless, from Go
+// (internal/browsertest), as the studio's do. The referrer works the form
+// with the keyboard only: each control is focused and typed into with key
+// events, never set by script.
 
 // axeScript is axe-core, the accessibility checker, shared with the
 // studio's tests (studio/testdata/README.md says where it comes from).
@@ -59,127 +37,38 @@ var answered = regexp.MustCompile(`status of (401|422) `)
 
 // page is a headless Chromium showing the referral form.
 type page struct {
-	ctx  context.Context
+	*browsertest.Page
 	base string
 	desc server.FormDescription
-	mu   sync.Mutex
-	seen []string // every address the page asked for
-	errs []string // script errors, console errors and refused loads
 }
 
 // openForm opens the form of the service s in a new browser.
 func openForm(t *testing.T, s *service) *page {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium(t)),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.Flag("lang", "en-GB"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	t.Cleanup(cancelCtx)
-	// A deadline for a browser that hangs; no assertion depends on time.
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
-	t.Cleanup(cancel)
-	p := &page{ctx: ctx, base: s.url, desc: formDescription(t, s)}
-	err := chromedp.Listen(ctx, func(ev any) {
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		switch ev := ev.(type) {
-		case *network.EventRequestWillBeSent:
-			p.seen = append(p.seen, ev.Request.URL)
-		case *runtime.EventExceptionThrown:
-			msg := ev.ExceptionDetails.Text
-			if e := ev.ExceptionDetails.Exception; e != nil {
-				msg += " " + e.Description
-			}
-			p.errs = append(p.errs, "script error: "+msg)
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == runtime.ConsoleAPICalledTypeError {
-				p.errs = append(p.errs, "console error")
-			}
-		case *cdplog.EventEntryAdded:
-			// The browser logs the service's answers 401 (a refused
-			// token) and 422 (an invalid referral): they are the page's
-			// to show. Anything else is an error of the page.
-			if ev.Entry.Level == cdplog.EntryLevelError && !(ev.Entry.Source == cdplog.EntrySourceNetwork && answered.MatchString(ev.Entry.Text)) {
-				p.errs = append(p.errs, string(ev.Entry.Source)+": "+ev.Entry.Text)
-			}
-		}
+	p := &page{base: s.url, desc: formDescription(t, s)}
+	p.Page = browsertest.Open(t, s.url+"/refer", browsertest.Options{
+		Site: s.url + "/",
+		// The browser logs the service's answers 401 (a refused token)
+		// and 422 (an invalid referral): they are the page's to show.
+		Answered: func(source cdplog.EntrySource, text string) bool {
+			return source == cdplog.EntrySourceNetwork && answered.MatchString(text)
+		},
+		Status: `document.getElementById("check-status").textContent + " " + document.getElementById("loading").textContent`,
+		Axe:    axeScript,
 	})
-	require.NoError(t, err)
-	_, err = chromedp.Call(ctx, network.Enable, network.EnableParams{})
-	require.NoError(t, err)
-	_, err = chromedp.Call(ctx, cdplog.Enable, cdp.Empty{})
-	require.NoError(t, err)
-	p.run(t, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(s.url+"/refer"))
-	p.waitFor(t, "the form to be built", `document.body.hasAttribute("data-ready")`)
-	t.Cleanup(func() {
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		for _, u := range p.seen {
-			assert.True(t, strings.HasPrefix(u, s.url+"/"), "the page asked another site for %s", u)
-		}
-		assert.Empty(t, p.errs, "the page reported errors")
-	})
+	p.WaitFor(t, "the form to be built", `document.body.hasAttribute("data-ready")`)
 	return p
-}
-
-// run runs actions on the page; a step that waits for an element fails
-// when it never comes.
-func (p *page) run(t *testing.T, actions ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
-	defer cancel()
-	require.NoError(t, chromedp.Do(ctx, actions...))
-}
-
-// waitFor waits until the expression is true in the page. The poll has a
-// deadline only so that a page that never gets there fails the test.
-func (p *page) waitFor(t *testing.T, what, expr string) {
-	t.Helper()
-	_, err := chromedp.Run(p.ctx, chromedp.Poll[chromedp.Void](expr,
-		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(60*time.Second)))
-	if err != nil {
-		status, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.getElementById("check-status").textContent + " " + document.getElementById("loading").textContent`))
-		p.mu.Lock()
-		t.Logf("page errors: %v", p.errs)
-		p.mu.Unlock()
-		require.NoError(t, err, "waiting for %s; the page says: %s", what, status)
-	}
 }
 
 // settle waits until no check is waiting or under way.
 func (p *page) settle(t *testing.T) {
 	t.Helper()
-	p.waitFor(t, "the checks to end", `!document.body.hasAttribute("data-busy")`)
+	p.WaitFor(t, "the checks to end", `!document.body.hasAttribute("data-busy")`)
 }
 
 func evalIn[T any](t *testing.T, p *page, expr string) T {
 	t.Helper()
-	v, err := chromedp.Run(p.ctx, chromedp.Evaluate[T](expr))
-	require.NoError(t, err)
-	return v
-}
-
-// text is the text of the element sel; the test fails at once when the
-// page has no such element.
-func (p *page) text(t *testing.T, sel string) string {
-	t.Helper()
-	s := evalIn[*string](t, p, fmt.Sprintf(`(function (e) { return e ? e.textContent : null; })(document.querySelector(%q))`, sel))
-	require.NotNil(t, s, "the page has no %s", sel)
-	return *s
+	return browsertest.Eval[T](t, p.Page, expr)
 }
 
 // visible reports whether the element sel is on the page and shown.
@@ -195,7 +84,7 @@ func (p *page) press(t *testing.T, sel string, keys ...string) {
 	for _, k := range keys {
 		actions = append(actions, chromedp.KeyEvent(k))
 	}
-	p.run(t, actions...)
+	p.Run(t, actions...)
 }
 
 // idOf is the id the page gives the control of a path, as refer.js makes it.
@@ -203,50 +92,11 @@ func idOf(path string) string {
 	return "f-" + strings.TrimSuffix(regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(path, "-"), "-")
 }
 
-func screenshotDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("PATHWAY_SCREENSHOTS")
-	if dir == "" {
-		dir = filepath.Join("testdata", "screenshots")
-	}
-	require.NoError(t, os.MkdirAll(dir, 0o755))
-	return dir
-}
-
-// screenshot saves the whole page as PNG.
-func (p *page) screenshot(t *testing.T, name string) {
-	t.Helper()
-	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(screenshotDir(t), name+".png"), png, 0o644))
-}
-
-// axe runs axe-core on the page and fails on any violation.
-func (p *page) axe(t *testing.T, state string) {
-	t.Helper()
-	src, err := os.ReadFile(axeScript)
-	require.NoError(t, err)
-	if !evalIn[bool](t, p, `typeof axe !== "undefined"`) {
-		p.run(t, chromedp.Evaluate[chromedp.Void](string(src)))
-	}
-	type violation struct {
-		ID, Impact, Help string
-		Nodes            []string
-	}
-	violations, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]violation](`axe.run(document, {resultTypes: ["violations"]}).then(function (r) {
-		return r.violations.map(function (v) {
-			return {id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(function (n) { return n.target.join(" "); })};
-		});
-	})`, chromedp.EvalAwaitPromise))
-	require.NoError(t, err)
-	assert.Empty(t, violations, "axe-core finds accessibility violations with %s", state)
-}
-
 // narrow checks the page at 390 pixels wide: it does not scroll sideways,
 // and axe-core finds nothing; then it goes back to 1280.
 func (p *page) narrow(t *testing.T, name, state string) {
 	t.Helper()
-	p.run(t, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	p.Run(t, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 	wide := evalIn[[]string](t, p, `(function () {
 		var w = document.documentElement.clientWidth, out = [];
 		if (document.documentElement.scrollWidth <= w) { return out; }
@@ -257,9 +107,9 @@ func (p *page) narrow(t *testing.T, name, state string) {
 		return out.length ? out : ["the page"];
 	})()`)
 	assert.Empty(t, wide, "the page does not scroll sideways at 390 pixels: these are wider")
-	p.screenshot(t, "390-"+name)
-	p.axe(t, state+" at 390 pixels")
-	p.run(t, chromedp.EmulateViewport(1280, 900))
+	p.Screenshot(t, "390-"+name)
+	p.Axe(t, state+" at 390 pixels")
+	p.Run(t, chromedp.EmulateViewport(1280, 900))
 }
 
 // answer is one answer to give the form: its path and the value as the
@@ -374,9 +224,9 @@ func (p *page) fill(t *testing.T, answers []answer) {
 // check presses Check with the keyboard and waits for the decision.
 func (p *page) check(t *testing.T) string {
 	t.Helper()
-	p.run(t, chromedp.Evaluate[chromedp.Void](`document.body.removeAttribute("data-decision")`))
+	p.Run(t, chromedp.Evaluate[chromedp.Void](`document.body.removeAttribute("data-decision")`))
 	p.press(t, "#check", kb.Enter)
-	p.waitFor(t, "the decision", `document.body.hasAttribute("data-decision")`)
+	p.WaitFor(t, "the decision", `document.body.hasAttribute("data-decision")`)
 	p.settle(t)
 	return evalIn[string](t, p, `document.body.getAttribute("data-decision")`)
 }
@@ -393,12 +243,12 @@ func TestReferralFormInTheBrowser(t *testing.T) {
 		assert.True(t, p.visible(t, "#f-form"))
 		assert.False(t, p.visible(t, "#questions"), "the questions wait for the form to be chosen")
 		assert.False(t, p.visible(t, "#token-section"), "the public form asks for no token")
-		chooser := p.text(t, "#f-form")
+		chooser := p.Text(t, "#f-form")
 		for i := range p.desc.Fields[1].Values {
 			assert.Contains(t, chooser, p.desc.Fields[1].ValueLabels[i])
 		}
-		p.screenshot(t, "1280-start")
-		p.axe(t, "the form not yet chosen")
+		p.Screenshot(t, "1280-start")
+		p.Axe(t, "the form not yet chosen")
 	})
 
 	t.Run("each form asks its own questions", func(t *testing.T) {
@@ -407,7 +257,7 @@ func TestReferralFormInTheBrowser(t *testing.T) {
 		assert.False(t, p.visible(t, "#f-subject-subjectToSPO"), "the SPO question is on the COBI form only")
 		p.press(t, "#f-form-cobi", " ")
 		assert.True(t, p.visible(t, "#f-subject-subjectToSPO"))
-		assert.Equal(t, "Are they subject to a Stalking Protection Order (SPO)?", p.text(t, "#f-subject-subjectToSPO legend"))
+		assert.Equal(t, "Are they subject to a Stalking Protection Order (SPO)?", p.Text(t, "#f-subject-subjectToSPO legend"))
 		// Every question the description asks on every form is on the page.
 		for _, f := range p.desc.Fields {
 			if strings.Contains(f.Path, "[]") || f.ShowIf != nil || f.Enum == "form" {
@@ -422,33 +272,33 @@ func TestReferralFormInTheBrowser(t *testing.T) {
 		answers := answersOf(t, p.desc, "cobi-eligible.json")
 		require.Greater(t, len(answers), 20)
 		p.fill(t, answers)
-		assert.Equal(t, 0, evalIn[int](t, p, `document.querySelectorAll("[aria-invalid=true]").length`), "no answer is marked wrong: %s", p.text(t, "#check-status"))
-		assert.Equal(t, "No problems with the answers so far.", p.text(t, "#check-status"))
+		assert.Equal(t, 0, evalIn[int](t, p, `document.querySelectorAll("[aria-invalid=true]").length`), "no answer is marked wrong: %s", p.Text(t, "#check-status"))
+		assert.Equal(t, "No problems with the answers so far.", p.Text(t, "#check-status"))
 		assert.Equal(t, "eligible", p.check(t))
-		assert.Equal(t, "Suitable for referral", p.text(t, "#decision"))
-		assert.Contains(t, p.text(t, "#programmes"), "COBI: COBI is the stalking programme")
-		safety := p.text(t, "#safety")
+		assert.Equal(t, "Suitable for referral", p.Text(t, "#decision"))
+		assert.Contains(t, p.Text(t, "#programmes"), "COBI: COBI is the stalking programme")
+		safety := p.Text(t, "#safety")
 		assert.Contains(t, safety, "Contact the victim (victim 1): The victim consents to contact.")
 		assert.Contains(t, safety, "Monitor the Stalking Protection Order")
 		assert.Contains(t, safety, "Find out whether to escalate an immediate risk")
 		assert.NotContains(t, safety, "victim-link-worker-contact", "actions are named by their titles, not their ids")
-		decided := p.text(t, "#result-body .rules")
+		decided := p.Text(t, "#result-body .rules")
 		assert.Contains(t, decided, "Accepts some responsibility: met.")
 		assert.Contains(t, decided, "Subject to a custodial or community order: does not apply.")
 		assert.Equal(t, "result", evalIn[string](t, p, `document.activeElement.id`), "the result takes the focus")
 		assert.False(t, evalIn[bool](t, p, `document.getElementById("send").disabled`), "a checked referral can be sent")
-		p.screenshot(t, "1280-eligible")
-		p.axe(t, "an eligible referral checked")
+		p.Screenshot(t, "1280-eligible")
+		p.Axe(t, "an eligible referral checked")
 		p.narrow(t, "eligible", "an eligible referral checked")
 	})
 
 	t.Run("send writes the outbox file", func(t *testing.T) {
 		p.press(t, "#send", kb.Enter)
-		p.waitFor(t, "the receipt", `document.body.hasAttribute("data-sent")`)
-		reference := p.text(t, "#reference")
+		p.WaitFor(t, "the receipt", `document.body.hasAttribute("data-sent")`)
+		reference := p.Text(t, "#reference")
 		assert.Regexp(t, referenceName, reference+".json")
-		assert.Contains(t, p.text(t, "#next"), "police Perpetrator Programme Co-ordinator")
-		assert.Contains(t, p.text(t, "#next"), "will call you")
+		assert.Contains(t, p.Text(t, "#next"), "police Perpetrator Programme Co-ordinator")
+		assert.Contains(t, p.Text(t, "#next"), "will call you")
 		files := outboxFiles(t, outbox.Dir())
 		require.Equal(t, []string{reference + ".json"}, files)
 		written, err := os.ReadFile(filepath.Join(outbox.Dir(), files[0]))
@@ -462,9 +312,9 @@ func TestReferralFormInTheBrowser(t *testing.T) {
 		assert.True(t, evalIn[bool](t, p, `document.getElementById("send").disabled`), "sent once")
 		// The reference is new with each send: the screenshot shows one of
 		// the same shape, so that it changes only when the page does.
-		p.run(t, chromedp.Evaluate[chromedp.Void](`document.getElementById("reference").textContent = "019ad0c2-5f3e-7a41-9c2b-3d4e5f607182"`))
-		p.screenshot(t, "1280-sent")
-		p.axe(t, "a referral sent")
+		p.Run(t, chromedp.Evaluate[chromedp.Void](`document.getElementById("reference").textContent = "019ad0c2-5f3e-7a41-9c2b-3d4e5f607182"`))
+		p.Screenshot(t, "1280-sent")
+		p.Axe(t, "a referral sent")
 	})
 }
 
@@ -514,25 +364,25 @@ func TestReferralFormConditionsAndListsInTheBrowser(t *testing.T) {
 		p.press(t, "#f-victims-0-name", "First Victim")
 		p.press(t, "#f-victims-add", kb.Enter)
 		assert.Equal(t, "f-victims-1-name", evalIn[string](t, p, `document.activeElement.id`), "the new victim's first question takes the focus")
-		p.run(t, chromedp.KeyEvent("Second Victim"))
-		assert.Equal(t, "Victim 2", p.text(t, "#f-victims-1 legend"))
+		p.Run(t, chromedp.KeyEvent("Second Victim"))
+		assert.Equal(t, "Victim 2", p.Text(t, "#f-victims-1 legend"))
 		p.press(t, "#f-victims-0 button.remove", kb.Enter)
 		assert.Equal(t, 1, evalIn[int](t, p, `document.querySelectorAll("#f-victims-items > fieldset").length`))
 		assert.Equal(t, "Second Victim", evalIn[string](t, p, `document.getElementById("f-victims-0-name").value`), "the second victim is now the first")
-		p.waitFor(t, "the removal announced", `document.getElementById("live").textContent === "Victim 1 removed."`)
+		p.WaitFor(t, "the removal announced", `document.getElementById("live").textContent === "Victim 1 removed."`)
 	})
 
 	t.Run("children up to the cap", func(t *testing.T) {
 		children, ok := referral.FieldAt("children")
 		require.True(t, ok)
 		require.Positive(t, children.Max)
-		assert.Equal(t, "Add a child", p.text(t, "#f-children-add"))
+		assert.Equal(t, "Add a child", p.Text(t, "#f-children-add"))
 		for range children.Max {
 			p.press(t, "#f-children-add", kb.Enter)
 		}
 		assert.Equal(t, children.Max, evalIn[int](t, p, `document.querySelectorAll("#f-children-items > fieldset").length`))
 		assert.True(t, evalIn[bool](t, p, `document.getElementById("f-children-add").disabled`), "no more than the description allows")
-		assert.Contains(t, p.text(t, "#f-children-note"), strconv.Itoa(children.Max))
+		assert.Contains(t, p.Text(t, "#f-children-note"), strconv.Itoa(children.Max))
 		p.press(t, "#f-children-19 button.remove", kb.Enter)
 		assert.False(t, evalIn[bool](t, p, `document.getElementById("f-children-add").disabled`))
 		p.settle(t)
@@ -556,8 +406,8 @@ func TestReferralFormProblemsInTheBrowser(t *testing.T) {
 		p := openForm(t, s)
 		p.fill(t, answersOf(t, p.desc, "hr-unanswered-eligibility.json"))
 		assert.Equal(t, "incomplete", p.check(t))
-		assert.Equal(t, "More answers are needed before a decision", p.text(t, "#decision"))
-		missing := p.text(t, "#missing")
+		assert.Equal(t, "More answers are needed before a decision", p.Text(t, "#decision"))
+		missing := p.Text(t, "#missing")
 		for _, path := range []string{"subject.acceptsResponsibility", "subject.substanceMisuse", "subject.mentalHealth", "subject.consentsToInformationSharing", "subject.currentOrder", "subject.likelyOrder"} {
 			f, ok := referral.FieldAt(path)
 			require.True(t, ok)
@@ -565,9 +415,9 @@ func TestReferralFormProblemsInTheBrowser(t *testing.T) {
 		}
 		assert.NotContains(t, missing, "subject.")
 		assert.NotContains(t, missing, "Date of the next court hearing", "a question not asked yet is not asked for")
-		assert.Contains(t, p.text(t, "#result-body"), "Until they are given, these cannot be decided: Accepts some responsibility;")
-		p.screenshot(t, "1280-incomplete")
-		p.axe(t, "an incomplete referral checked")
+		assert.Contains(t, p.Text(t, "#result-body"), "Until they are given, these cannot be decided: Accepts some responsibility;")
+		p.Screenshot(t, "1280-incomplete")
+		p.Axe(t, "an incomplete referral checked")
 		// A missing answer's link takes the focus to its question.
 		p.press(t, "#missing a", kb.Enter)
 		assert.Equal(t, "f-subject-acceptsResponsibility", evalIn[string](t, p, `document.activeElement.id`))
@@ -577,34 +427,34 @@ func TestReferralFormProblemsInTheBrowser(t *testing.T) {
 		p := openForm(t, s)
 		p.fill(t, answersOf(t, p.desc, "invalid-bad-email.json"))
 		// The problem shows beside the email as soon as it is typed.
-		p.waitFor(t, "the problem beside the email", `!document.getElementById("f-referrer-email-error").hidden`)
-		errText := p.text(t, "#f-referrer-email-error")
+		p.WaitFor(t, "the problem beside the email", `!document.getElementById("f-referrer-email-error").hidden`)
+		errText := p.Text(t, "#f-referrer-email-error")
 		assert.Contains(t, errText, "email")
 		assert.NotContains(t, errText, "priya.example.example.org", "a problem never repeats the value")
 		assert.Equal(t, "true", evalIn[string](t, p, `document.getElementById("f-referrer-email").getAttribute("aria-invalid")`))
 		assert.Contains(t, evalIn[string](t, p, `document.getElementById("f-referrer-email").getAttribute("aria-describedby")`), "f-referrer-email-error")
-		assert.Equal(t, "2 answers need attention.", p.text(t, "#check-status"))
-		p.waitFor(t, "the announcement", `document.getElementById("live").textContent !== ""`)
-		assert.Contains(t, p.text(t, "#live"), "answers need attention")
+		assert.Equal(t, "2 answers need attention.", p.Text(t, "#check-status"))
+		p.WaitFor(t, "the announcement", `document.getElementById("live").textContent !== ""`)
+		assert.Contains(t, p.Text(t, "#live"), "answers need attention")
 		assert.Equal(t, "polite", evalIn[string](t, p, `document.getElementById("live").getAttribute("aria-live")`))
-		p.screenshot(t, "1280-invalid-typed")
+		p.Screenshot(t, "1280-invalid-typed")
 
 		assert.Equal(t, "invalid", p.check(t))
-		assert.Equal(t, "Some answers need correcting", p.text(t, "#decision"))
-		result := p.text(t, "#result-body")
+		assert.Equal(t, "Some answers need correcting", p.Text(t, "#decision"))
+		result := p.Text(t, "#result-body")
 		assert.Contains(t, result, "About you, the referrer: Your contact email:")
 		assert.Contains(t, result, "The person referred: Contact email:")
 		assert.True(t, evalIn[bool](t, p, `document.getElementById("send") === null || document.getElementById("send").hidden`), "no send without an outbox")
-		p.screenshot(t, "1280-invalid")
-		p.axe(t, "an invalid referral checked")
+		p.Screenshot(t, "1280-invalid")
+		p.Axe(t, "an invalid referral checked")
 		p.narrow(t, "invalid", "an invalid referral checked")
 
 		// Correcting the email takes its problem away.
 		p.press(t, "#f-referrer-email", kb.End, kb.Backspace, kb.Backspace, kb.Backspace, kb.Backspace, kb.Backspace, kb.Backspace, kb.Backspace, kb.Backspace, kb.Backspace, kb.Backspace, kb.Backspace, kb.Backspace)
-		p.run(t, chromedp.KeyEvent("@example.org"))
+		p.Run(t, chromedp.KeyEvent("@example.org"))
 		p.settle(t)
 		assert.Equal(t, "priya.example@example.org", evalIn[string](t, p, `document.getElementById("f-referrer-email").value`))
-		p.waitFor(t, "the problem gone", `document.getElementById("f-referrer-email-error").hidden`)
+		p.WaitFor(t, "the problem gone", `document.getElementById("f-referrer-email-error").hidden`)
 		assert.False(t, evalIn[bool](t, p, `document.getElementById("f-referrer-email").hasAttribute("aria-invalid")`))
 	})
 }
@@ -621,7 +471,7 @@ func TestReferralFormTabOrderInTheBrowser(t *testing.T) {
 	}
 	var stops []stop
 	for range 200 {
-		p.run(t, chromedp.KeyEvent(kb.Tab))
+		p.Run(t, chromedp.KeyEvent(kb.Tab))
 		st := evalIn[stop](t, p, `(function (e) {
 			var name = e.labels && e.labels.length ? e.labels[0].textContent : (e.getAttribute("aria-label") || e.textContent || "");
 			return {id: e.id, name: name.trim()};
@@ -657,21 +507,21 @@ func TestReferralFormTokenInTheBrowser(t *testing.T) {
 	p.press(t, "#f-form-cobi", " ")
 	p.press(t, "#f-id", "KR-1")
 	p.settle(t)
-	assert.Equal(t, "", p.text(t, "#check-status"), "nothing is checked without a token")
+	assert.Equal(t, "", p.Text(t, "#check-status"), "nothing is checked without a token")
 
 	t.Run("a wrong token is refused", func(t *testing.T) {
 		p.press(t, "#token", "not-a-token", kb.Enter)
-		p.waitFor(t, "the refusal", `!document.getElementById("token-error").hidden`)
-		assert.Contains(t, p.text(t, "#token-error"), "did not accept this token")
+		p.WaitFor(t, "the refusal", `!document.getElementById("token-error").hidden`)
+		assert.Contains(t, p.Text(t, "#token-error"), "did not accept this token")
 		assert.Equal(t, "", evalIn[string](t, p, `sessionStorage.getItem("pathway-referral-token") || ""`), "a refused token is forgotten")
 		assert.Equal(t, "true", evalIn[string](t, p, `document.getElementById("token").getAttribute("aria-invalid")`))
-		p.screenshot(t, "1280-token-refused")
-		p.axe(t, "a token refused")
+		p.Screenshot(t, "1280-token-refused")
+		p.Axe(t, "a token refused")
 	})
 
 	t.Run("the referrer's token is used", func(t *testing.T) {
 		p.press(t, "#token", tokenOf("referrer"), kb.Enter)
-		p.waitFor(t, "a check", `document.getElementById("check-status").textContent.indexOf("answer") >= 0`)
+		p.WaitFor(t, "a check", `document.getElementById("check-status").textContent.indexOf("answer") >= 0`)
 		assert.Equal(t, tokenOf("referrer"), evalIn[string](t, p, `sessionStorage.getItem("pathway-referral-token")`), "kept for this tab")
 		assert.Equal(t, "", evalIn[string](t, p, `document.getElementById("token").value`), "not left in the field")
 		assert.True(t, p.visible(t, "#token-error") == false)
