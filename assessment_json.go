@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/saferpath/pathway/diag"
+	"github.com/saferpath/pathway/internal/jsonout"
 	"github.com/saferpath/pathway/referral"
 )
 
@@ -22,19 +23,19 @@ func (a *Assessment) AppendJSON(dst []byte) ([]byte, error) {
 	}
 	const html = true
 	dst = append(dst, `{"referral":`...)
-	dst = appendString(dst, a.Referral, html)
+	dst = jsonout.AppendString(dst, a.Referral, html)
 	dst = append(dst, `,"pack":{"name":`...)
-	dst = appendString(dst, a.Pack.Name, html)
+	dst = jsonout.AppendString(dst, a.Pack.Name, html)
 	dst = append(dst, `,"version":`...)
-	dst = appendString(dst, a.Pack.Version, html)
+	dst = jsonout.AppendString(dst, a.Pack.Version, html)
 	dst = append(dst, `,"digest":`...)
-	dst = appendString(dst, a.Pack.Digest, html)
+	dst = jsonout.AppendString(dst, a.Pack.Digest, html)
 	dst = append(dst, `,"engine":`...)
-	dst = appendString(dst, a.Pack.Engine, html)
+	dst = jsonout.AppendString(dst, a.Pack.Engine, html)
 	dst = append(dst, `},"at":`...)
 	dst = appendDate(dst, a.At)
 	dst = append(dst, `,"decision":`...)
-	dst = appendString(dst, string(a.Decision), html)
+	dst = jsonout.AppendString(dst, string(a.Decision), html)
 	dst = append(dst, `,"problems":`...)
 	dst = appendProblems(dst, a.Problems, html)
 	dst = append(dst, `,"failed":`...)
@@ -69,7 +70,7 @@ func (a *Assessment) AppendJSON(dst []byte) ([]byte, error) {
 				dst = append(dst, ',')
 			}
 			dst = append(dst, `{"id":`...)
-			dst = appendString(dst, o.ID, html)
+			dst = jsonout.AppendString(dst, o.ID, html)
 			dst = append(dst, `,"reasons":`...)
 			dst = appendStrings(dst, o.Reasons, html)
 			dst = append(dst, '}')
@@ -95,20 +96,20 @@ func (a *Assessment) AppendJSON(dst []byte) ([]byte, error) {
 // appendJSON appends the rule result as encoding/json writes it.
 func (r *RuleResult) appendJSON(dst []byte, html bool) ([]byte, error) {
 	dst = append(dst, `{"id":`...)
-	dst = appendString(dst, r.ID, html)
+	dst = jsonout.AppendString(dst, r.ID, html)
 	dst = append(dst, `,"kind":`...)
-	dst = appendString(dst, r.Kind, html)
+	dst = jsonout.AppendString(dst, r.Kind, html)
 	dst = append(dst, `,"outcome":`...)
-	dst = appendString(dst, r.Outcome, html)
+	dst = jsonout.AppendString(dst, r.Outcome, html)
 	dst = append(dst, `,"reason":`...)
-	dst = appendString(dst, r.Reason, html)
+	dst = jsonout.AppendString(dst, r.Reason, html)
 	dst = append(dst, `,"reads":`...)
 	var err error
 	if dst, err = r.Reads.appendJSON(dst, html); err != nil {
 		return nil, err
 	}
 	dst = append(dst, `,"source":`...)
-	dst = appendString(dst, r.Source, html)
+	dst = jsonout.AppendString(dst, r.Source, html)
 	if len(r.Missing) > 0 {
 		dst = append(dst, `,"missing":`...)
 		dst = appendStrings(dst, r.Missing, html)
@@ -119,9 +120,9 @@ func (r *RuleResult) appendJSON(dst []byte, html bool) ([]byte, error) {
 // appendAction appends a safety action as encoding/json writes it.
 func appendAction(dst []byte, x *Action, html bool) []byte {
 	dst = append(dst, `{"id":`...)
-	dst = appendString(dst, x.ID, html)
+	dst = jsonout.AppendString(dst, x.ID, html)
 	dst = append(dst, `,"owner":`...)
-	dst = appendString(dst, x.Owner, html)
+	dst = jsonout.AppendString(dst, x.Owner, html)
 	if x.Victim != nil {
 		dst = append(dst, `,"victim":`...)
 		dst = strconv.AppendInt(dst, int64(*x.Victim), 10)
@@ -133,7 +134,7 @@ func appendAction(dst []byte, x *Action, html bool) []byte {
 	dst = append(dst, `,"dueWithinDays":`...)
 	dst = strconv.AppendInt(dst, int64(x.DueWithinDays), 10)
 	dst = append(dst, `,"text":`...)
-	dst = appendString(dst, x.Text, html)
+	dst = jsonout.AppendString(dst, x.Text, html)
 	if len(x.Tell) > 0 {
 		dst = append(dst, `,"tell":`...)
 		dst = appendStrings(dst, x.Tell, html)
@@ -160,24 +161,24 @@ func appendProblems(dst []byte, list diag.List, html bool) []byte {
 			continue
 		}
 		dst = append(dst, `{"severity":`...)
-		dst = appendString(dst, d.Severity.String(), html)
+		dst = jsonout.AppendString(dst, d.Severity.String(), html)
 		dst = append(dst, `,"code":`...)
-		dst = appendString(dst, d.Code, html)
+		dst = jsonout.AppendString(dst, d.Code, html)
 		dst = append(dst, `,"summary":`...)
-		dst = appendString(dst, d.Summary, html)
+		dst = jsonout.AppendString(dst, d.Summary, html)
 		if d.Detail != "" {
 			dst = append(dst, `,"detail":`...)
-			dst = appendString(dst, d.Detail, html)
+			dst = jsonout.AppendString(dst, d.Detail, html)
 		}
 		if d.Path != "" {
 			dst = append(dst, `,"path":`...)
-			dst = appendString(dst, d.Path, html)
+			dst = jsonout.AppendString(dst, d.Path, html)
 		}
 		if !d.Range.IsZero() {
 			dst = append(dst, `,"range":{`...)
 			if d.Range.File != "" {
 				dst = append(dst, `"file":`...)
-				dst = appendString(dst, d.Range.File, html)
+				dst = jsonout.AppendString(dst, d.Range.File, html)
 				dst = append(dst, ',')
 			}
 			dst = append(dst, `"start":`...)
@@ -188,7 +189,7 @@ func appendProblems(dst []byte, list diag.List, html bool) []byte {
 		}
 		if d.Excerpt != "" {
 			dst = append(dst, `,"excerpt":`...)
-			dst = appendString(dst, d.Excerpt, html)
+			dst = jsonout.AppendString(dst, d.Excerpt, html)
 		}
 		dst = append(dst, '}')
 	}
@@ -223,7 +224,7 @@ func appendStrings(dst []byte, list []string, html bool) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, s, html)
+		dst = jsonout.AppendString(dst, s, html)
 	}
 	return append(dst, ']')
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/saferpath/pathway/internal/jsonout"
 	"github.com/saferpath/pathway/rule"
 )
 
@@ -133,10 +134,10 @@ func (rs Reads) appendJSON(dst []byte, html bool) ([]byte, error) {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, r.Path, html)
+		dst = jsonout.AppendString(dst, r.Path, html)
 		dst = append(dst, ':')
 		var err error
-		if dst, err = appendAny(dst, r.Value, html); err != nil {
+		if dst, err = jsonout.AppendAny(dst, r.Value, html); err != nil {
 			return nil, err
 		}
 	}

@@ -3,8 +3,8 @@ package outcomes
 import (
 	"slices"
 	"strconv"
-	"unicode/utf8"
 
+	"github.com/saferpath/pathway/internal/jsonout"
 	"github.com/saferpath/pathway/referral"
 )
 
@@ -160,9 +160,9 @@ func (e Event) MarshalJSON() ([]byte, error) { return e.AppendJSON(nil), nil }
 // AppendJSON appends the event's wire form (without a line end) to b.
 func (e Event) AppendJSON(b []byte) []byte {
 	b = append(b, `{"case":`...)
-	b = appendString(b, e.Case)
+	b = jsonout.AppendString(b, e.Case, false)
 	b = append(b, `,"type":`...)
-	b = appendString(b, string(e.Type))
+	b = jsonout.AppendString(b, string(e.Type), false)
 	b = append(b, `,"on":"`...)
 	if !e.On.IsZero() {
 		b = e.On.Time().AppendFormat(b, referral.DateLayout)
@@ -170,12 +170,12 @@ func (e Event) AppendJSON(b []byte) []byte {
 	b = append(b, '"')
 	if e.Programme != "" && (e.Type == Allocated || programmeOptional(e.Type)) {
 		b = append(b, `,"programme":`...)
-		b = appendString(b, e.Programme)
+		b = jsonout.AppendString(b, e.Programme, false)
 	}
 	switch e.Type {
 	case Withdrawn:
 		b = append(b, `,"reason":`...)
-		b = appendString(b, string(e.Reason))
+		b = jsonout.AppendString(b, string(e.Reason), false)
 	case VictimSupported:
 		b = append(b, `,"victims":`...)
 		b = strconv.AppendInt(b, int64(e.Victims), 10)
@@ -183,9 +183,9 @@ func (e Event) AppendJSON(b []byte) []byte {
 		b = strconv.AppendInt(b, int64(e.Children), 10)
 	case Score:
 		b = append(b, `,"instrument":`...)
-		b = appendString(b, e.Instrument)
+		b = jsonout.AppendString(b, e.Instrument, false)
 		b = append(b, `,"phase":`...)
-		b = appendString(b, string(e.Phase))
+		b = jsonout.AppendString(b, string(e.Phase), false)
 		b = append(b, `,"value":`...)
 		b = strconv.AppendFloat(b, e.Value, 'g', -1, 64)
 	}
@@ -222,21 +222,4 @@ func programmeOptional(t Type) bool {
 		return true
 	}
 	return false
-}
-
-// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b = append(b, '\\', byte(r))
-		case r < 0x20:
-			b = append(b, '\\', 'u', '0', '0', hex[r>>4], hex[r&0xf])
-		default:
-			b = utf8.AppendRune(b, r)
-		}
-	}
-	return append(b, '"')
 }

@@ -1,4 +1,8 @@
-package pathway
+// Package jsonout appends JSON values to a buffer byte for byte as
+// encoding/json writes them, without reflection: the writers of the
+// assessment and of case events use it on their hot paths, and tests hold
+// each to encoding/json.
+package jsonout
 
 import (
 	"encoding/json"
@@ -7,24 +11,24 @@ import (
 	"unicode/utf8"
 )
 
-// appendAny appends a read's value as encoding/json writes it inside a
+// AppendAny appends a read's value as encoding/json writes it inside a
 // map[string]any: the kinds a rule reads directly, anything else through
 // encoding/json itself.
-func appendAny(dst []byte, v any, html bool) ([]byte, error) {
+func AppendAny(dst []byte, v any, html bool) ([]byte, error) {
 	switch v := v.(type) {
 	case nil:
 		return append(dst, "null"...), nil
 	case bool:
 		return strconv.AppendBool(dst, v), nil
 	case string:
-		return appendString(dst, v, html), nil
+		return AppendString(dst, v, html), nil
 	case int64:
 		return strconv.AppendInt(dst, v, 10), nil
 	case int:
 		return strconv.AppendInt(dst, int64(v), 10), nil
 	case float64:
 		if !math.IsNaN(v) && !math.IsInf(v, 0) {
-			return appendFloat(dst, v), nil
+			return AppendFloat(dst, v), nil
 		}
 	}
 	var b []byte
@@ -55,10 +59,10 @@ func (w *bytesBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// appendFloat appends a finite float64 as encoding/json does: like
+// AppendFloat appends a finite float64 as encoding/json does: like
 // JavaScript's Number to string, 'f' format between 1e-6 and 1e21, else 'e'
 // with the exponent unpadded (1e-7, not 1e-07).
-func appendFloat(dst []byte, f float64) []byte {
+func AppendFloat(dst []byte, f float64) []byte {
 	format := byte('f')
 	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		format = 'e'
@@ -87,11 +91,11 @@ var safeJSON, htmlSafeJSON = func() (safe, htmlSafe [utf8.RuneSelf]bool) {
 
 const hexDigits = "0123456789abcdef"
 
-// appendString appends s as a JSON string exactly as encoding/json does:
+// AppendString appends s as a JSON string exactly as encoding/json does:
 // \" \\ \b \f \n \r \t, other control bytes as \u00XX, <, > and & as
 // \u003c, \u003e and \u0026 when html is set, U+2028 and U+2029 escaped
 // always, and each byte of invalid UTF-8 as \ufffd.
-func appendString(dst []byte, s string, html bool) []byte {
+func AppendString(dst []byte, s string, html bool) []byte {
 	safe := &safeJSON
 	if html {
 		safe = &htmlSafeJSON
