@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/saferpath/pathway/internal/leakcheck"
 	"os"
 	"path/filepath"
 	"sync"
@@ -16,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/saferpath/pathway"
+	"github.com/saferpath/pathway/internal/leakcheck"
 	"github.com/saferpath/pathway/referral"
 )
 
