@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -51,47 +48,9 @@ func sizedLog(tb testing.TB, events int) string {
 //
 //	go test ./outcomes -run '^$' -bench BenchmarkReportSize -count 6
 func BenchmarkReportSize(b *testing.B) {
-	p := FinancialYear(2023)
 	for _, size := range reportSizes {
 		name := sizedLog(b, size.events)
-		b.Run("events="+size.name, func(b *testing.B) {
-			runtime.GC()
-			var peak atomic.Uint64
-			stop, done := make(chan struct{}), make(chan struct{})
-			go peakHeap(stop, &peak, done)
-			var before, after runtime.MemStats
-			runtime.ReadMemStats(&before)
-			var cpu time.Duration
-			b.ResetTimer()
-			for range b.N {
-				b.StopTimer()
-				runtime.GC()
-				b.StartTimer()
-				c0 := cpuTime()
-				f, err := os.Open(name)
-				if err != nil {
-					b.Fatal(err)
-				}
-				r, problems := Compute(name, f, p)
-				_ = f.Close()
-				if problems.HasErrors() || r == nil {
-					b.Fatalf("problems: %v", problems[:min(len(problems), 5)])
-				}
-				if r.Events != int64(size.events) {
-					b.Fatalf("read %d events", r.Events)
-				}
-				cpu += cpuTime() - c0
-			}
-			b.StopTimer()
-			runtime.ReadMemStats(&after)
-			close(stop)
-			<-done
-			n := float64(b.N) * float64(size.events)
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/event")
-			b.ReportMetric(float64(cpu.Nanoseconds())/n, "cpu-ns/event")
-			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/n, "allocs/event")
-			b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
-		})
+		b.Run("events="+size.name, func(b *testing.B) { benchCompute(b, name, size.events, size.events/4) })
 	}
 }
 
